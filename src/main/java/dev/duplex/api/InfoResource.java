@@ -1,0 +1,36 @@
+package dev.duplex.api;
+
+import dev.duplex.stream.UpstreamSettings;
+import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code GET /api/info}: what the page needs before it connects: whether the demo model answers, the default
+ * model, the models a message may name, and the largest frame the server accepts. Never the API key.
+ */
+@Path("info")
+public class InfoResource {
+
+    public record Info(boolean demo, @JsonbProperty("default_model") String defaultModel, List<String> models,
+                       @JsonbProperty("max_frame_bytes") int maxFrameBytes) {
+    }
+
+    @Inject
+    UpstreamSettings settings;
+
+    @Inject
+    @ConfigProperty(name = "duplex.ws.max-frame-bytes", defaultValue = "65536")
+    int maxFrameBytes;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Info info() {
+        return new Info(settings.demo(), settings.defaultModel(), settings.models(), maxFrameBytes);
+    }
+}

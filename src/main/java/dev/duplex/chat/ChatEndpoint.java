@@ -1,0 +1,186 @@
+package dev.duplex.chat;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import dev.duplex.stream.ChatMessage;
+import dev.duplex.stream.Generation;
+import dev.duplex.stream.GenerationListener;
+import dev.duplex.stream.UpstreamClient;
+import dev.duplex.stream.UpstreamSettings;
+import dev.duplex.stream.Usage;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * One chat connection (the container makes an instance per WebSocket session): decodes client frames, runs at
+ * most one generation at a time, and relays its tokens through the session's {@link OrderedSender}.
+ *
+ * <p>Threading: the container calls the {@code @On*} methods one at a time; generation callbacks arrive on
+ * HttpClient and timer threads and only touch the thread-safe sender, conversation and {@code running}.
+ */
+@ServerEndpoint("/ws/chat")
+public class ChatEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
+    @Inject
+    UpstreamClient upstream;
+
+    @Inject
+    UpstreamSettings settings;
+
+    @Inject
+    ClientFrameDecoder decoder;
+
+    @Inject
+    FrameEncoder encoder;
+
+    @Inject
+    ChatSessions sessions;
+
+    @Inject
+    @ConfigProperty(name = "duplex.ws.max-frame-bytes", defaultValue = "65536")
+    int maxFrameBytes;
+
+    private Session session;
+    private OrderedSender sender;
+    private final Conversation conversation = new Conversation();
+    private final AtomicReference<Turn> running = new AtomicReference<>();
+
+    @OnOpen
+    public void open(Session session) {
+        this.session = session;
+        session.setMaxTextMessageBufferSize(maxFrameBytes);
+        session.setMaxBinaryMessageBufferSize(maxFrameBytes);
+        sender = new OrderedSender(session, encoder::encode);
+        sessions.add(session);
+    }
+
+    @OnMessage
+    public void text(String text) {
+        ClientFrame frame;
+        try {
+            frame = decoder.decode(text);
+        } catch (DuplexException e) {
+            sender.send(ServerFrame.Error.of(e));
+            return;
+        }
+        if (frame instanceof ClientFrame.Message message) {
+            start(message);
+        } else if (frame instanceof ClientFrame.Cancel) {
+            cancel();
+        } else if (frame instanceof ClientFrame.Ping) {
+            sender.send(new ServerFrame.Pong());
+        }
+    }
+
+    /** Binary frames carry nothing in this protocol: RFC 6455 close code 1003 (unsupported data). */
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.INVALID_FRAME,
+                "Binary frames are not accepted; send JSON text frames.")));
+        sender.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not accepted"));
+    }
+
+    @OnClose
+    public void closed(Session session, CloseReason reason) {
+        sessions.remove(session);
+        sender.abandon();
+        cancel();
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        // the container closes the session itself for protocol violations (1007 bad UTF-8, 1009 too big)
+        LOG.log(Level.FINE, "WebSocket error on session " + session.getId(), failure);
+    }
+
+    private void start(ClientFrame.Message message) {
+        String model = message.model() != null ? message.model() : settings.defaultModel();
+        if (!settings.models().contains(model)) {
+            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.UNKNOWN_MODEL,
+                    "Unknown model \"" + model + "\"; available: " + String.join(", ", settings.models()))));
+            return;
+        }
+        Turn turn = new Turn(UUID.randomUUID().toString());
+        if (!running.compareAndSet(null, turn)) {
+            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.BUSY,
+                    "A generation is already running on this connection; cancel it or wait for its end.")));
+            return;
+        }
+        List<ChatMessage> messages = conversation.begin(message.content(), message.system());
+        sender.send(new ServerFrame.Start(turn.id, model));
+        try {
+            turn.generation = upstream.stream(turn.id, model, messages, new TurnListener(turn));
+        } catch (DuplexException e) {
+            running.compareAndSet(turn, null);
+            sender.send(ServerFrame.Error.of(e, turn.id, null));
+        }
+    }
+
+    private void cancel() {
+        Turn turn = running.get();
+        if (turn != null && turn.generation != null) {
+            turn.generation.cancel();
+        }
+    }
+
+    /** The generation in progress on this connection. */
+    private static final class Turn {
+
+        final String id;
+        volatile Generation generation;
+
+        Turn(String id) {
+            this.id = id;
+        }
+    }
+
+    /**
+     * Relays one generation. On its outcome the answer is recorded and the connection freed before the
+     * terminal frame is queued, so a client that sends its next message on {@code end} is never told busy.
+     */
+    private final class TurnListener implements GenerationListener {
+
+        private final Turn turn;
+
+        TurnListener(Turn turn) {
+            this.turn = turn;
+        }
+
+        @Override
+        public void onToken(String text, long seq) {
+            sender.sendToken(text, seq);
+        }
+
+        @Override
+        public void onEnd(Generation generation, String finishReason, Usage usage) {
+            settle(generation);
+            sender.send(new ServerFrame.End(turn.id, finishReason, usage));
+        }
+
+        @Override
+        public void onError(Generation generation, DuplexException error, Usage usage) {
+            settle(generation);
+            sender.send(ServerFrame.Error.of(error, turn.id, usage));
+        }
+
+        private void settle(Generation generation) {
+            conversation.answered(generation.text());
+            running.compareAndSet(turn, null);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.duplex.chat;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbException;
+import java.io.StringReader;
+
+/**
+ * Decodes a client text frame (one JSON object) into a {@link ClientFrame}, or explains with a stable error code
+ * why it cannot: {@code invalid_json}, {@code invalid_frame}, {@code unknown_type}, {@code missing_content}.
+ * A frame with no {@code type} but a {@code content} is a message, so the simplest clients work.
+ *
+ * <p>Threading: thread-safe (JSON-B instances are).
+ */
+@ApplicationScoped
+public class ClientFrameDecoder {
+
+    /** The union of every client frame's fields; unknown fields are ignored. */
+    public record IncomingFrame(String type, String content, String system, String model) {
+    }
+
+    private final Jsonb jsonb;
+
+    @Inject
+    public ClientFrameDecoder(Jsonb jsonb) {
+        this.jsonb = jsonb;
+    }
+
+    /** For CDI's proxy only. */
+    protected ClientFrameDecoder() {
+        this(null);
+    }
+
+    public ClientFrame decode(String text) {
+        IncomingFrame frame = read(text);
+        String type = frame.type();
+        if (type == null) {
+            if (frame.content() == null) {
+                throw new DuplexException(ErrorCode.UNKNOWN_TYPE,
+                        "The frame has no \"type\" (and no \"content\", which would make it a message).");
+            }
+            type = "message";
+        }
+        return switch (type) {
+            case "message" -> message(frame);
+            case "cancel" -> new ClientFrame.Cancel();
+            case "ping" -> new ClientFrame.Ping();
+            default -> throw new DuplexException(ErrorCode.UNKNOWN_TYPE,
+                    "Unknown frame type \"" + abbreviate(type) + "\"; expected message, cancel or ping.");
+        };
+    }
+
+    private IncomingFrame read(String text) {
+        IncomingFrame frame;
+        try {
+            frame = jsonb.fromJson(text, IncomingFrame.class);
+        } catch (JsonbException e) {
+            if (isJson(text)) {
+                throw new DuplexException(ErrorCode.INVALID_FRAME,
+                        "The frame must be a JSON object whose fields are strings: " + rootMessage(e), e);
+            }
+            throw new DuplexException(ErrorCode.INVALID_JSON, "The frame is not valid JSON.", e);
+        }
+        if (frame == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "The frame must be a JSON object, not null.");
+        }
+        return frame;
+    }
+
+    private static ClientFrame message(IncomingFrame frame) {
+        if (frame.content() == null || frame.content().isBlank()) {
+            throw new DuplexException(ErrorCode.MISSING_CONTENT, "A message needs a non-empty \"content\".");
+        }
+        String model = frame.model() == null || frame.model().isBlank() ? null : frame.model().strip();
+        return new ClientFrame.Message(frame.content(), frame.system(), model);
+    }
+
+    private static boolean isJson(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            reader.readValue();
+            return true;
+        } catch (JsonException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return abbreviate(String.valueOf(root.getMessage()));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.duplex.chat;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+
+/** Encodes server frames as JSON with JSON-B. Threading: thread-safe. */
+@ApplicationScoped
+public class FrameEncoder {
+
+    private final Jsonb jsonb;
+
+    @Inject
+    public FrameEncoder(Jsonb jsonb) {
+        this.jsonb = jsonb;
+    }
+
+    /** For CDI's proxy only. */
+    protected FrameEncoder() {
+        this(null);
+    }
+
+    public String encode(ServerFrame frame) {
+        return jsonb.toJson(frame);
+    }
+}

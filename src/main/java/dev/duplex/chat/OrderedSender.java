@@ -1,0 +1,145 @@
+package dev.duplex.chat;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sends one WebSocket session's frames strictly in order with at most one asynchronous send outstanding.
+ * Tokens that arrive while a send is in flight are coalesced into one pending token frame (carrying the seq of
+ * its last token), so a slow reader costs one growing string per generation, never a growing queue of frames.
+ *
+ * <p>Threading: any thread may call {@link #send}, {@link #sendToken} and {@link #close}; the queue and the
+ * in-flight flag are guarded by this object's monitor. Encoding and the send itself happen outside the monitor,
+ * on the thread that found the sender idle or on the container's completion thread.
+ */
+final class OrderedSender {
+
+    private static final Logger LOG = Logger.getLogger(OrderedSender.class.getName());
+
+    private final Session session;
+    private final Function<ServerFrame, String> encoder;
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closed;
+
+    OrderedSender(Session session, Function<ServerFrame, String> encoder) {
+        this.session = session;
+        this.encoder = encoder;
+    }
+
+    void send(ServerFrame frame) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            queue.addLast(frame);
+        }
+        drain();
+    }
+
+    void sendToken(String content, long seq) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queue.peekLast() instanceof PendingTokens pending) {
+                pending.add(content, seq);
+            } else {
+                queue.addLast(new PendingTokens(content, seq));
+            }
+        }
+        drain();
+    }
+
+    /** Closes the session with {@code reason} once every frame queued before has been sent. */
+    void close(CloseReason reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            queue.addLast(reason);
+        }
+        drain();
+    }
+
+    /** The session is gone: drop what is queued and send nothing more. */
+    synchronized void abandon() {
+        closed = true;
+        queue.clear();
+    }
+
+    /** Frames (or coalesced token batches) waiting behind the one in flight. */
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    private void drain() {
+        Object next;
+        synchronized (this) {
+            if (sending || closed || queue.isEmpty()) {
+                return;
+            }
+            next = queue.pollFirst();
+            sending = true;
+        }
+        if (next instanceof CloseReason reason) {
+            closeNow(reason);
+            return;
+        }
+        ServerFrame frame = next instanceof PendingTokens pending ? pending.frame() : (ServerFrame) next;
+        try {
+            session.getAsyncRemote().sendText(encoder.apply(frame), this::sent);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Send failed on session " + session.getId(), e);
+            abandon();
+        }
+    }
+
+    private void sent(SendResult result) {
+        synchronized (this) {
+            sending = false;
+            if (!result.isOK()) {
+                closed = true;
+                queue.clear();
+                return;
+            }
+        }
+        drain();
+    }
+
+    private void closeNow(CloseReason reason) {
+        abandon();
+        try {
+            session.close(reason);
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "Close failed on session " + session.getId(), e);
+        }
+    }
+
+    /** Tokens not yet sent, merged. Guarded by the sender's monitor while queued. */
+    private static final class PendingTokens {
+
+        private final StringBuilder content;
+        private long seq;
+
+        PendingTokens(String content, long seq) {
+            this.content = new StringBuilder(content);
+            this.seq = seq;
+        }
+
+        void add(String more, long lastSeq) {
+            content.append(more);
+            seq = lastSeq;
+        }
+
+        ServerFrame frame() {
+            return new ServerFrame.Token(content.toString(), seq);
+        }
+    }
+}

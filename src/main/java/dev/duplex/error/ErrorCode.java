@@ -1,0 +1,38 @@
+package dev.duplex.error;
+
+/**
+ * Every error code Duplex sends in an {@code error} frame. The wire names are a contract with clients
+ * (docs/protocol.md lists each with its meaning): add codes freely, never rename one.
+ */
+public enum ErrorCode {
+    INVALID_JSON("invalid_json"),
+    INVALID_FRAME("invalid_frame"),
+    UNKNOWN_TYPE("unknown_type"),
+    MISSING_CONTENT("missing_content"),
+    UNKNOWN_MODEL("unknown_model"),
+    BUSY("busy"),
+    UPSTREAM_UNREACHABLE("upstream_unreachable"),
+    UPSTREAM_CONNECT_TIMEOUT("upstream_connect_timeout"),
+    UPSTREAM_FIRST_TOKEN_TIMEOUT("upstream_first_token_timeout"),
+    UPSTREAM_IDLE_TIMEOUT("upstream_idle_timeout"),
+    UPSTREAM_AUTH_FAILED("upstream_auth_failed"),
+    UPSTREAM_RATE_LIMITED("upstream_rate_limited"),
+    UPSTREAM_HTTP_ERROR("upstream_http_error"),
+    UPSTREAM_BAD_RESPONSE("upstream_bad_response"),
+    UPSTREAM_ERROR("upstream_error"),
+    UPSTREAM_BAD_CHUNK("upstream_bad_chunk"),
+    UPSTREAM_TRUNCATED("upstream_truncated"),
+    UPSTREAM_CONNECTION_LOST("upstream_connection_lost"),
+    SHUTTING_DOWN("shutting_down"),
+    INTERNAL_ERROR("internal_error");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

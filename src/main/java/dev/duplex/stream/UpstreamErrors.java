@@ -1,0 +1,83 @@
+package dev.duplex.stream;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+/**
+ * Explains a response that is not a 200 event stream: the HTTP status, the provider's own error message (read
+ * from its JSON error body when it has one) and, for 429/503, how long the provider asked us to wait.
+ */
+final class UpstreamErrors {
+
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final int MAX_EXCERPT = 300;
+
+    private UpstreamErrors() {
+    }
+
+    static DuplexException fromResponse(int status, String contentType, String body, String retryAfter) {
+        String providerMessage = providerMessage(body);
+        if (status == 200) {
+            return new DuplexException(ErrorCode.UPSTREAM_BAD_RESPONSE,
+                    "The model provider answered with " + contentType + " instead of an event stream"
+                            + (providerMessage.isEmpty() ? "." : ": " + providerMessage), status, null, null);
+        }
+        ErrorCode code = switch (status) {
+            case 401, 403 -> ErrorCode.UPSTREAM_AUTH_FAILED;
+            case 429 -> ErrorCode.UPSTREAM_RATE_LIMITED;
+            default -> ErrorCode.UPSTREAM_HTTP_ERROR;
+        };
+        String message = "The model provider answered HTTP " + status
+                + (providerMessage.isEmpty() ? "." : ": " + providerMessage);
+        return new DuplexException(code, message, status, retryAfterMs(retryAfter, Instant.now()), null);
+    }
+
+    /** The provider's message: {@code error.message} of a JSON body, else the start of the body text. */
+    static String providerMessage(String body) {
+        String trimmed = body.strip();
+        if (trimmed.startsWith("{")) {
+            try (var reader = READERS.createReader(new StringReader(trimmed))) {
+                JsonObject object = reader.readObject();
+                return excerpt(OpenAiEventDecoder.errorMessage(object));
+            } catch (JsonException | IllegalStateException e) {
+                // not JSON after all: fall through to the text excerpt
+            }
+        }
+        return excerpt(trimmed);
+    }
+
+    /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3); null when absent or unreadable. */
+    static Long retryAfterMs(String retryAfter, Instant now) {
+        if (retryAfter == null || retryAfter.isBlank()) {
+            return null;
+        }
+        String value = retryAfter.strip();
+        try {
+            return Math.max(0, Math.round(Double.parseDouble(value) * 1000));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Math.max(0, Duration.between(now, when).toMillis());
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static String excerpt(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > MAX_EXCERPT ? oneLine.substring(0, MAX_EXCERPT) + "…" : oneLine;
+    }
+
+}
