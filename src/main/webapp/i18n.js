@@ -1,0 +1,42 @@
+// UI strings in English and Thai; the browser's language picks one. Model text is never translated.
+const STRINGS = {
+    en: {
+        model: 'Model', send: 'Send', stop: 'Stop', message: 'Message', reconnectNow: 'Reconnect now',
+        systemPrompt: 'System prompt (optional)', systemPlaceholder: 'For example: answer briefly, in Thai',
+        inputPlaceholder: 'Ask anything (Enter sends, Shift+Enter for a new line)',
+        demoNotice: "Demo model: answers come from Duplex's built-in demo, not from an AI provider. "
+            + 'An operator sets duplex.upstream.base-url to use a real model.',
+        connecting: 'Connecting…', connected: 'Connected', reconnectIn: s => `Disconnected: reconnecting in ${s} s`,
+        notConnected: 'Not connected: your message was kept, send it again once connected.',
+        stopped: 'Stopped', cutOff: 'Cut off: the model reached its length limit', done: 'Done',
+        connectionLost: 'Connection lost while answering: this answer is incomplete.',
+        usage: (i, o, est) => `${i} in · ${o} out tokens${est ? ' (estimated)' : ''}`,
+        finished: reason => `Finished: ${reason}`, answering: 'Answering…',
+    },
+    th: {
+        model: 'โมเดล', send: 'ส่ง', stop: 'หยุด', message: 'ข้อความ', reconnectNow: 'เชื่อมต่อใหม่ทันที',
+        systemPrompt: 'คำสั่งระบบ (ไม่บังคับ)', systemPlaceholder: 'เช่น ตอบสั้น ๆ เป็นภาษาไทย',
+        inputPlaceholder: 'ถามอะไรก็ได้ (Enter เพื่อส่ง, Shift+Enter เพื่อขึ้นบรรทัดใหม่)',
+        demoNotice: 'โมเดลสาธิต: คำตอบมาจากโมเดลสาธิตในตัวของ Duplex ไม่ใช่จากผู้ให้บริการ AI '
+            + 'ผู้ดูแลระบบตั้งค่า duplex.upstream.base-url เพื่อใช้โมเดลจริง',
+        connecting: 'กำลังเชื่อมต่อ…', connected: 'เชื่อมต่อแล้ว',
+        reconnectIn: s => `การเชื่อมต่อหลุด: จะเชื่อมต่อใหม่ใน ${s} วินาที`,
+        notConnected: 'ยังไม่ได้เชื่อมต่อ: ข้อความของคุณยังอยู่ ส่งอีกครั้งเมื่อเชื่อมต่อแล้ว',
+        stopped: 'หยุดแล้ว', cutOff: 'ถูกตัด: โมเดลตอบถึงความยาวสูงสุด', done: 'เสร็จแล้ว',
+        connectionLost: 'การเชื่อมต่อหลุดระหว่างตอบ: คำตอบนี้ไม่ครบ',
+        usage: (i, o, est) => `เข้า ${i} · ออก ${o} โทเค็น${est ? ' (ประมาณ)' : ''}`,
+        finished: reason => `จบ: ${reason}`, answering: 'กำลังตอบ…',
+    },
+};
+
+export const lang = (navigator.language || 'en').toLowerCase().startsWith('th') ? 'th' : 'en';
+export const t = STRINGS[lang];
+
+/** Fills every element marked data-i18n / data-i18n-placeholder with the chosen language's text. */
+export function translatePage(root = document) {
+    document.documentElement.lang = lang;
+    root.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t[el.dataset.i18n]; });
+    root.querySelectorAll('[data-i18n-placeholder]').forEach(el => {
+        el.placeholder = t[el.dataset.i18nPlaceholder];
+    });
+}

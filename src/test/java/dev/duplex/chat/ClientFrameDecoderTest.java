@@ -1,0 +1,68 @@
+package dev.duplex.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ClientFrameDecoderTest {
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final ClientFrameDecoder DECODER = new ClientFrameDecoder(JSONB);
+
+    @AfterAll
+    static void close() throws Exception {
+        JSONB.close();
+    }
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                Arguments.of("{\"type\":\"message\",\"content\":\"hi\",\"system\":\"be brief\",\"model\":\"m1\"}",
+                        new ClientFrame.Message("hi", "be brief", "m1")),
+                Arguments.of("{\"type\":\"message\",\"content\":\"hi\"}", new ClientFrame.Message("hi", null, null)),
+                Arguments.of("{\"content\":\"no type\",\"system\":\"s\"}", new ClientFrame.Message("no type", "s", null)),
+                Arguments.of("{\"content\":\"x\",\"model\":\"  \"}", new ClientFrame.Message("x", null, null)),
+                Arguments.of("{\"type\":\"message\",\"content\":\"สวัสดี 👋\",\"extra\":[1,2]}",
+                        new ClientFrame.Message("สวัสดี 👋", null, null)),
+                Arguments.of("{\"type\":\"cancel\"}", new ClientFrame.Cancel()),
+                Arguments.of(" {\"type\":\"ping\"} ", new ClientFrame.Ping()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valid")
+    void decodes(String text, ClientFrame expected) {
+        assertEquals(expected, DECODER.decode(text));
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("not json", ErrorCode.INVALID_JSON),
+                Arguments.of("{\"type\":\"message\",", ErrorCode.INVALID_JSON),
+                Arguments.of("", ErrorCode.INVALID_JSON),
+                Arguments.of("[1,2]", ErrorCode.INVALID_FRAME),
+                Arguments.of("\"message\"", ErrorCode.INVALID_FRAME),
+                Arguments.of("null", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"message\",\"content\":{\"a\":1}}", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"dance\"}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{\"system\":\"only\"}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{\"type\":\"message\"}", ErrorCode.MISSING_CONTENT),
+                Arguments.of("{\"type\":\"message\",\"content\":\"  \\n \"}", ErrorCode.MISSING_CONTENT),
+                Arguments.of("{\"content\":\"\"}", ErrorCode.MISSING_CONTENT));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalid")
+    void refuses(String text, ErrorCode expected) {
+        DuplexException e = assertThrows(DuplexException.class, () -> DECODER.decode(text));
+        assertEquals(expected, e.code(), e.getMessage());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.duplex.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Ordering and coalescing with a session whose sends complete only when the test says so. */
+class OrderedSenderTest {
+
+    private final List<String> sent = new ArrayList<>();
+    private final List<SendHandler> inFlight = new ArrayList<>();
+    private final List<CloseReason> closes = new ArrayList<>();
+    private final Function<ServerFrame, String> encoder = frame -> {
+        if (frame instanceof ServerFrame.Token token) {
+            return token.content() + "#" + token.seq();
+        }
+        return frame.getClass().getSimpleName();
+    };
+    private final OrderedSender sender = new OrderedSender(session(), encoder);
+
+    @Test
+    void sendsOneFrameAtATimeInOrder() {
+        sender.send(new ServerFrame.Start("g", "m"));
+        sender.send(new ServerFrame.Pong());
+        assertEquals(List.of("Start"), sent);
+        completeNext(true);
+        assertEquals(List.of("Start", "Pong"), sent);
+        assertEquals(1, inFlight.size());
+    }
+
+    @Test
+    void coalescesTokensWhileASendIsOutstanding() {
+        sender.send(new ServerFrame.Start("g", "m"));
+        sender.sendToken("a", 1);
+        sender.sendToken("b", 2);
+        sender.sendToken("c", 3);
+        assertEquals(1, sender.queued());
+        completeNext(true);
+        assertEquals(List.of("Start", "abc#3"), sent);
+        sender.sendToken("d", 4);
+        sender.send(new ServerFrame.End("g", "stop", null));
+        completeNext(true);
+        completeNext(true);
+        assertEquals(List.of("Start", "abc#3", "d#4", "End"), sent);
+    }
+
+    @Test
+    void neverMergesTokensAcrossAnotherFrame() {
+        sender.send(new ServerFrame.Start("g", "m"));
+        sender.sendToken("a", 1);
+        sender.send(new ServerFrame.Pong());
+        sender.sendToken("b", 2);
+        for (int i = 0; i < 3; i++) {
+            completeNext(true);
+        }
+        assertEquals(List.of("Start", "a#1", "Pong", "b#2"), sent);
+    }
+
+    @Test
+    void aFailedSendStopsTheSender() {
+        sender.send(new ServerFrame.Start("g", "m"));
+        sender.sendToken("a", 1);
+        completeNext(false);
+        sender.sendToken("b", 2);
+        assertEquals(List.of("Start"), sent);
+        assertEquals(0, sender.queued());
+    }
+
+    @Test
+    void closesAfterWhatWasQueuedBefore() {
+        sender.send(new ServerFrame.Pong());
+        sender.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary"));
+        assertTrue(closes.isEmpty());
+        completeNext(true);
+        assertEquals(1, closes.size());
+        assertEquals(CloseReason.CloseCodes.CANNOT_ACCEPT, closes.get(0).getCloseCode());
+    }
+
+    private void completeNext(boolean ok) {
+        SendHandler handler = inFlight.remove(0);
+        handler.onResult(ok ? new SendResult() : new SendResult(new IOException("broken pipe")));
+    }
+
+    private Session session() {
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("sendText") && args.length == 2) {
+                        assertTrue(inFlight.isEmpty(), "a second send while one is outstanding");
+                        sent.add((String) args[0]);
+                        inFlight.add((SendHandler) args[1]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAsyncRemote" -> remote;
+                    case "getId" -> "s1";
+                    case "close" -> {
+                        closes.add((CloseReason) args[0]);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}

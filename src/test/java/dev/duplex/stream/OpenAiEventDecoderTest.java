@@ -1,0 +1,104 @@
+package dev.duplex.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the decoder makes of each kind of chunk real OpenAI-compatible providers send. */
+class OpenAiEventDecoderTest {
+
+    static Stream<Arguments> chunks() {
+        return Stream.of(
+                Arguments.of("roleOnlyFirstChunk",
+                        "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":null}]}",
+                        List.of()),
+                Arguments.of("contentDelta",
+                        "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}",
+                        List.of("text:Hi")),
+                Arguments.of("nullContent",
+                        "{\"choices\":[{\"delta\":{\"content\":null}}]}", List.of()),
+                Arguments.of("emptyChoices", "{\"choices\":[]}", List.of()),
+                Arguments.of("emptyFinishReasonIsNotAFinish",
+                        "{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":\"\"}]}", List.of("text:a")),
+                Arguments.of("finishChunk",
+                        "{\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}", List.of("finish:length")),
+                Arguments.of("contentAndFinishInOneChunk",
+                        "{\"choices\":[{\"delta\":{\"content\":\"z\"},\"finish_reason\":\"stop\"}]}",
+                        List.of("text:z", "finish:stop")),
+                Arguments.of("usageAfterFinish",
+                        "{\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}",
+                        List.of("usage:9/3")),
+                Arguments.of("nullUsageOnNormalChunks",
+                        "{\"choices\":[{\"delta\":{\"content\":\"q\"}}],\"usage\":null}", List.of("text:q")),
+                Arguments.of("errorObjectUnder200",
+                        "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}",
+                        List.of("error:The server had an error")),
+                Arguments.of("doneMarker", "[DONE]", List.of("done")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("chunks")
+    void decodes(String name, String data, List<String> expected) {
+        assertEquals(expected, decode(new SseEvent("message", data, null)));
+    }
+
+    @Test
+    void errorEventTypeIsAnError() {
+        assertEquals(List.of("error:overloaded"),
+                decode(new SseEvent("error", "{\"message\":\"overloaded\"}", null)));
+    }
+
+    @Test
+    void unparsableChunkIsBadChunk() {
+        DuplexException e = assertThrows(DuplexException.class,
+                () -> decode(new SseEvent("message", "{\"choices\": [", null)));
+        assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
+    }
+
+    @Test
+    void nonObjectChunkIsBadChunk() {
+        DuplexException e = assertThrows(DuplexException.class,
+                () -> decode(new SseEvent("message", "42", null)));
+        assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
+    }
+
+    private static List<String> decode(SseEvent event) {
+        List<String> seen = new ArrayList<>();
+        new OpenAiEventDecoder(new StreamListener() {
+            @Override
+            public void text(String delta) {
+                seen.add("text:" + delta);
+            }
+
+            @Override
+            public void finish(String reason) {
+                seen.add("finish:" + reason);
+            }
+
+            @Override
+            public void usage(Usage usage) {
+                seen.add("usage:" + usage.inputTokens() + "/" + usage.outputTokens());
+            }
+
+            @Override
+            public void done() {
+                seen.add("done");
+            }
+
+            @Override
+            public void providerError(String message) {
+                seen.add("error:" + message);
+            }
+        }).accept(event);
+        return seen;
+    }
+}
