@@ -71,6 +71,10 @@ public class ChatEndpoint {
 
     @OnMessage
     public void text(String text) {
+        if (FrameSize.exceeds(text, maxFrameBytes)) {
+            tooLarge();
+            return;
+        }
         ClientFrame frame;
         try {
             frame = decoder.decode(text);
@@ -93,6 +97,16 @@ public class ChatEndpoint {
         sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.INVALID_FRAME,
                 "Binary frames are not accepted; send JSON text frames.")));
         sender.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary frames are not accepted"));
+    }
+
+    /**
+     * RFC 6455 close code 1009. Checked here as well as by the container, because Tyrus only enforces its buffer
+     * size on messages assembled from several reads, and the limit must hold the same on every server.
+     */
+    private void tooLarge() {
+        sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.FRAME_TOO_LARGE,
+                "The frame is larger than " + maxFrameBytes + " bytes.")));
+        sender.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame larger than " + maxFrameBytes + " bytes"));
     }
 
     @OnClose

@@ -7,6 +7,7 @@ package dev.duplex.error;
 public enum ErrorCode {
     INVALID_JSON("invalid_json"),
     INVALID_FRAME("invalid_frame"),
+    FRAME_TOO_LARGE("frame_too_large"),
     UNKNOWN_TYPE("unknown_type"),
     MISSING_CONTENT("missing_content"),
     UNKNOWN_MODEL("unknown_model"),

@@ -1,0 +1,59 @@
+package dev.duplex.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The WAR as Maven built it, with a test configuration, and helpers to reach the deployed server. */
+final class Deployments {
+
+    private Deployments() {
+    }
+
+    static WebArchive duplex(Map<String, String> config) {
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("duplex.war")));
+        String properties = config.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
+        return war.addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+    }
+
+    /** The deployed application's base, on localhost (Arquillian may report the machine's own address). */
+    static URI base(URL deployed) {
+        return URI.create("http://localhost:" + deployed.getPort() + deployed.getPath());
+    }
+
+    static URI chat(URL deployed) {
+        return URI.create("ws://localhost:" + deployed.getPort() + deployed.getPath() + "ws/chat");
+    }
+
+    /** A gauge from the container's MicroProfile Metrics endpoint ({@code /metrics}, Prometheus format). */
+    static long gauge(URL deployed, String name) {
+        URI metrics = URI.create("http://localhost:" + deployed.getPort() + "/metrics?scope=application");
+        try {
+            String body = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines()
+                    .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                    .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                    .mapToLong(value -> (long) Double.parseDouble(value))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no metric " + name + " in " + body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

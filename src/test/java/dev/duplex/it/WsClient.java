@@ -1,0 +1,131 @@
+package dev.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client (the JDK's) that queues every frame the server sends, parsed as JSON. */
+final class WsClient implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsClient(URI uri) {
+        socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(WAIT)
+                .buildAsync(uri, new Listener())
+                .join();
+    }
+
+    static WsClient connect(URI uri) {
+        return new WsClient(uri);
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    JsonObject next() throws InterruptedException {
+        JsonObject frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(frame, "no frame within " + WAIT);
+        return frame;
+    }
+
+    JsonObject next(String type) throws InterruptedException {
+        JsonObject frame = next();
+        assertEquals(type, frame.getString("type"), "unexpected frame " + frame);
+        return frame;
+    }
+
+    /** Frames from now up to and including the terminal frame ({@code end}, or {@code error} with an id). */
+    List<JsonObject> untilTerminal() throws InterruptedException {
+        List<JsonObject> seen = new ArrayList<>();
+        while (true) {
+            JsonObject frame = next();
+            seen.add(frame);
+            String type = frame.getString("type");
+            if (type.equals("end") || type.equals("error") && frame.containsKey("id")) {
+                return seen;
+            }
+        }
+    }
+
+    /** Nothing more arrives within {@code millis}. */
+    JsonObject poll(long millis) throws InterruptedException {
+        return frames.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    int awaitCloseCode() throws Exception {
+        return closeCode.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null)
+                    .join();
+        }
+        socket.abort();
+    }
+
+    static String text(List<JsonObject> frames) {
+        StringBuilder text = new StringBuilder();
+        frames.stream().filter(f -> f.getString("type").equals("token")).forEach(f -> text.append(f.getString("content")));
+        return text.toString();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try (var reader = Json.createReader(new StringReader(partial.toString()))) {
+                    frames.add(reader.readObject());
+                }
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}
