@@ -1,0 +1,152 @@
+package dev.duplex.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The page in a real headless Chromium (Debian's), with Duplex's own demo model as the upstream, exactly as a
+ * first-time user runs it: no key, no configuration but a slower demo token rate so Stop can be clicked.
+ */
+@ExtendWith(ArquillianExtension.class)
+class BrowserIT {
+
+    @ArquillianResource
+    URL deployed;
+
+    private ChromeDriver browser;
+    private Path profile;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.duplex(Map.of("duplex.demo.token-interval-ms", "50"));
+    }
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        profile = Files.createTempDirectory("duplex-chromium");
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(System.getProperty("duplex.chromium", "/usr/bin/chromium"))
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--lang=en-US",
+                        "--window-size=1200,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver")))
+                .build();
+        browser = new ChromeDriver(service, options);
+        browser.get(Deployments.base(deployed).toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
+                browser.findElement(By.id("connection-text")).getAttribute("data-state")));
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        try {
+            Path shots = Path.of("target", "screenshots");
+            Files.createDirectories(shots);
+            Files.write(shots.resolve("chat.png"), browser.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            browser.quit();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals(0, Deployments.gauge(deployed, "duplex_upstream_exchanges_open"));
+            assertEquals(0, Deployments.gauge(deployed, "duplex_sessions_open"));
+        });
+    }
+
+    @Test
+    void aQuestionStreamsInTokenByTokenAndStopStopsIt() {
+        assertTrue(browser.findElement(By.id("demo-notice")).isDisplayed(), "the demo notice is shown");
+
+        WebElement input = browser.findElement(By.id("input"));
+        input.sendKeys("What is Duplex?");
+        input.sendKeys(Keys.ENTER);
+        WebElement answer = assistantTurn(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(answer).length() > 5);
+        String early = answerText(answer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(answer.getAttribute("data-state")));
+        String full = answerText(answer);
+        assertTrue(full.startsWith("You asked: \u201CWhat is Duplex?\u201D"), full);
+        assertTrue(early.length() < full.length(), "the answer grew while streaming: " + early);
+        assertTrue(answer.findElement(By.className("status")).getText().startsWith("Done"));
+        assertFalse(browser.findElement(By.id("typing")).isDisplayed(), "typing indicator gone after the end");
+        assertEquals("What is Duplex?", browser.findElements(By.cssSelector("li.turn.user")).get(0).getText());
+
+        input.sendKeys("ช่วยอธิบายเรื่องนี้ให้ยาวหน่อย");
+        browser.findElement(By.id("send")).click();
+        assertTrue(browser.findElement(By.id("typing")).isDisplayed(), "typing indicator while waiting");
+        WebElement second = assistantTurn(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(second).length() > 10);
+        WebElement stop = browser.findElement(By.id("stop"));
+        assertTrue(stop.isDisplayed());
+        stop.click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "done".equals(second.getAttribute("data-state")));
+        assertTrue(second.findElement(By.className("status")).getText().startsWith("Stopped"));
+        String stopped = answerText(second);
+        assertTrue(stopped.startsWith("คุณถามว่า \u201Cช่วย"), "a Thai answer, intact: " + stopped);
+        assertFalse(stopped.endsWith("duplex.upstream.model"), "stopped before the end: " + stopped);
+        assertTrue(browser.findElement(By.id("send")).isDisplayed());
+        assertFalse(stop.isDisplayed());
+        assertFalse(browser.findElement(By.id("typing")).isDisplayed(), "typing indicator gone after Stop");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> answerText(second).equals(stopped));
+    }
+
+    @Test
+    void shiftEnterAddsALineAndModelTextIsNeverHtml() {
+        WebElement input = browser.findElement(By.id("input"));
+        input.sendKeys("<img src=x onerror=\"window.__xss=1\"><b>bold</b>");
+        input.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+        input.sendKeys("<script>window.__xss=2</script>");
+        assertTrue(browser.findElements(By.cssSelector("li.turn")).isEmpty(), "Shift+Enter did not send");
+        input.sendKeys(Keys.ENTER);
+        WebElement answer = assistantTurn(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(answer.getAttribute("data-state")));
+        assertTrue(answerText(answer).contains("<img src=x onerror=\"window.__xss=1\"><b>bold</b> "
+                + "<script>window.__xss=2</script>"), answerText(answer));
+        assertTrue(browser.findElements(By.cssSelector("#transcript img, #transcript b, #transcript script"))
+                .isEmpty(), "model text was rendered as HTML");
+        assertNull(((JavascriptExecutor) browser).executeScript("return window.__xss"));
+    }
+
+    private WebElement assistantTurn(int n) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> browser.findElements(By.cssSelector("li.turn.assistant")).size() >= n);
+        List<WebElement> turns = browser.findElements(By.cssSelector("li.turn.assistant"));
+        return turns.get(n - 1);
+    }
+
+    /** The streamed text of an assistant turn, without its status line. */
+    private String answerText(WebElement turn) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "return arguments[0].firstChild ? arguments[0].firstChild.textContent : ''", turn);
+    }
+}
