@@ -278,7 +278,9 @@ public final class Generation {
         }
         if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException
                 || cause instanceof IOException) {
-            String reason = cause.getMessage() != null ? ": " + cause.getMessage() : "";
+            String reason = cause instanceof ConnectException ? ": connection refused"
+                    : cause instanceof UnresolvedAddressException ? ": unknown host"
+                    : cause.getMessage() != null ? ": " + cause.getMessage() : "";
             return new DuplexException(ErrorCode.UPSTREAM_UNREACHABLE,
                     "Could not reach the model provider at " + call.endpoint().getAuthority() + reason, cause);
         }

@@ -93,7 +93,8 @@ class UpstreamFailuresIT {
         try {
             JsonObject error = failure("refused");
             assertEquals("upstream_unreachable", error.getString("code"));
-            assertTrue(error.getString("message").contains("127.0.0.1:" + UPSTREAM.port()), error.toString());
+            assertTrue(error.getString("message").contains("127.0.0.1:" + UPSTREAM.port() + ": connection refused"),
+                    error.toString());
         } finally {
             UPSTREAM.acceptAgain();
         }
