@@ -42,6 +42,7 @@ final class FakeUpstream implements AutoCloseable {
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private final int port;
 
     static FakeUpstream startUnchecked() {
@@ -91,8 +92,8 @@ final class FakeUpstream implements AutoCloseable {
     }
 
     /** Stops listening and drops every connection: new requests are refused (connection refused). */
-    void refuseConnections() throws IOException {
-        server.close();
+    void refuseConnections() throws IOException, InterruptedException {
+        stopListening();
         for (Connection connection : connections) {
             connection.socket.close();
         }
@@ -119,8 +120,8 @@ final class FakeUpstream implements AutoCloseable {
     }
 
     /** Accepts connections again on the same port. */
-    void acceptAgain() throws IOException {
-        server.close();
+    void acceptAgain() throws IOException, InterruptedException {
+        stopListening();
         server = listen(port, 50);
         acceptLoop(server);
     }
@@ -133,6 +134,18 @@ final class FakeUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the listening socket and waits for the accept thread to leave accept(): the JDK closes the
+     * descriptor of a socket with a blocked accept only then, and the port cannot be bound again before.
+     */
+    private void stopListening() throws IOException, InterruptedException {
+        server.close();
+        Thread current = acceptor;
+        if (current != null) {
+            current.join(5000);
+        }
+    }
+
     private static ServerSocket listen(int port, int backlog) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
@@ -141,7 +154,7 @@ final class FakeUpstream implements AutoCloseable {
     }
 
     private void acceptLoop(ServerSocket listening) {
-        daemon("fake-upstream-accept", () -> {
+        acceptor = daemon("fake-upstream-accept", () -> {
             while (!listening.isClosed()) {
                 try {
                     Socket socket = listening.accept();
@@ -166,10 +179,11 @@ final class FakeUpstream implements AutoCloseable {
                         + message + "'\"}}"));
     }
 
-    private static void daemon(String name, Runnable body) {
+    private static Thread daemon(String name, Runnable body) {
         Thread thread = new Thread(body, name);
         thread.setDaemon(true);
         thread.start();
+        return thread;
     }
 
     /** One TCP connection: a reader thread parses requests and watches for the client closing. */
