@@ -93,8 +93,9 @@ final class OrderedSender {
             return;
         }
         ServerFrame frame = next instanceof PendingTokens pending ? pending.frame() : (ServerFrame) next;
+        String text = encoder.apply(frame);
         try {
-            session.getAsyncRemote().sendText(encoder.apply(frame), this::sent);
+            LeanContext.run(() -> session.getAsyncRemote().sendText(text, this::sent));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Send failed on session " + session.getId(), e);
             abandon();

@@ -1,0 +1,284 @@
+package dev.duplex.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the whole benchmark: starts the fake upstream and Duplex (Payara Micro with the built WAR) as separate
+ * processes, drives each load level directly against the upstream and through Duplex in the same run, and
+ * prints a Markdown report (also written to bench/target/report.md). See docs/benchmarks.md.
+ */
+public final class Benchmark {
+
+    private final Map<String, String> options;
+    private final StringBuilder report = new StringBuilder();
+    private Process upstream;
+    private ServerProcess duplex;
+    private URI upstreamBase;
+
+    private Benchmark(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                boolean flag = i + 1 == args.length || args[i + 1].startsWith("--");
+                options.put(args[i].substring(2), flag ? "true" : args[++i]);
+            }
+        }
+        Benchmark benchmark = new Benchmark(options);
+        try {
+            benchmark.run();
+        } finally {
+            benchmark.stop();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        startUpstream();
+        startDuplex();
+        DirectLoad direct = new DirectLoad(upstreamBase);
+        DuplexLoad relay = new DuplexLoad(URI.create("ws://localhost:" + duplex.base().getPort() + "/ws/chat"));
+        boolean quick = options.containsKey("quick");
+
+        line("# Duplex benchmark, " + Instant.now());
+        line("");
+        line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name")
+                + " " + System.getProperty("java.version") + ". Duplex on Payara Micro (pid " + duplex.pid()
+                + "), fake upstream and load generator in separate processes, all on this machine.");
+        line("");
+        // The JIT keeps compiling Payara's code for a minute or more: measuring before that measures the compiler.
+        int warmups = Integer.parseInt(options.getOrDefault("warmup", quick ? "1" : "4"));
+        System.out.println("warming up (" + warmups + " rounds)...");
+        for (int i = 0; i < warmups; i++) {
+            direct.run(new Level(50, 4, 200, 0, 0), "warm-d" + i);
+            relay.run(new Level(50, 4, 200, 0, 0), "warm-r" + i, duplex);
+            direct.run(new Level(100, 8, 50, 20, 0), "warm-pd" + i);
+            relay.run(new Level(100, 8, 50, 20, 0), "warm-pr" + i, duplex);
+        }
+
+        List<Level> levels = options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
+                ? List.of(new Level(10, 2, 50, 20, 0), new Level(100, 2, 50, 20, 0), new Level(100, 2, 500, 0, 0))
+                : List.of(new Level(1, 5, 50, 20, 0), new Level(10, 3, 50, 20, 0), new Level(100, 3, 50, 20, 0),
+                        new Level(500, 3, 50, 20, 0), new Level(1000, 3, 50, 20, 0),
+                        new Level(1, 3, 2000, 0, 0), new Level(10, 3, 1000, 0, 0), new Level(100, 2, 500, 0, 0),
+                        new Level(1000, 1, 200, 0, 0));
+        line("## Streaming levels (latency in ms; added = Duplex minus direct, same run)");
+        line("");
+        line("| level | mode | tokens | tokens/s | errors | TTFT p50 | TTFT p99 | latency p50 | p99 | max "
+                + "| added p50 | added p99 | TTFT overhead p99 | throughput vs direct | server CPU ms / 1k tokens |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        int run = 0;
+        for (Level level : levels) {
+            Result d = direct.run(level, "d" + run);
+            Result r = relay.run(level, "r" + run, duplex);
+            run++;
+            row(d, null);
+            row(r, d);
+        }
+        line("");
+        if (options.containsKey("levels")) {
+            writeReport();
+            return;
+        }
+        cancels(direct, relay, quick ? 20 : 100);
+        idle(quick ? 1000 : Integer.parseInt(options.getOrDefault("idle", "10000")));
+        if (options.containsKey("soak")) {
+            soak(relay, Integer.parseInt(options.get("soak")));
+        }
+        writeReport();
+    }
+
+    private void writeReport() throws IOException {
+        Path out = Path.of(options.getOrDefault("out", "bench/target/report.md"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        System.out.println("\nreport written to " + out);
+    }
+
+    /** {@code sessions:messages:tokens:intervalMs[:ttftMs]}, comma-separated. */
+    private static List<Level> parseLevels(String spec) {
+        List<Level> levels = new ArrayList<>();
+        for (String one : spec.split(",")) {
+            String[] p = one.split(":");
+            levels.add(new Level(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
+                    Integer.parseInt(p[3]), p.length > 4 ? Integer.parseInt(p[4]) : 0));
+        }
+        return levels;
+    }
+
+    private void row(Result result, Result direct) {
+        String added = direct == null ? "| | | | "
+                : String.format("| %.2f | %.2f | %.2f | %.2f | %.2f ",
+                        ms(result.latency().percentile(50) - direct.latency().percentile(50)),
+                        ms(result.latency().percentile(99) - direct.latency().percentile(99)),
+                        ms(result.ttft().percentile(99) - direct.ttft().percentile(99)),
+                        result.tokensPerSecond() / direct.tokensPerSecond(),
+                        result.cpuMsPer1kTokens());
+        line(String.format("| %s | %s | %d | %.0f | %d | %.2f | %.2f | %.2f | %.2f | %.2f %s|",
+                result.level().name(), result.mode(), result.tokens(), result.tokensPerSecond(), result.errors(),
+                ms(result.ttft().percentile(50)), ms(result.ttft().percentile(99)),
+                ms(result.latency().percentile(50)), ms(result.latency().percentile(99)), ms(result.latency().max()),
+                added));
+    }
+
+    private void cancels(DirectLoad direct, DuplexLoad relay, int count) throws Exception {
+        Map<String, Long> directCancels = direct.cancels(count, "cancel-d");
+        Map<String, Long> relayCancels = relay.cancels(count, "cancel-r");
+        TimeUnit.SECONDS.sleep(1);
+        Map<String, Long> closes = upstreamCloses();
+        line("## Cancel: from the client's cancel to the upstream seeing its connection closed (ms)");
+        line("");
+        line("| mode | cancels | seen by upstream | p50 | p99 | max |");
+        line("|---|---|---|---|---|---|");
+        cancelRow("direct (client aborts its HTTP request)", directCancels, closes);
+        cancelRow("duplex (`cancel` frame)", relayCancels, closes);
+        line("");
+    }
+
+    private void cancelRow(String mode, Map<String, Long> cancelledAt, Map<String, Long> closes) {
+        Samples latency = new Samples();
+        cancelledAt.forEach((id, at) -> {
+            Long closedAt = closes.get(id);
+            if (closedAt != null) {
+                latency.add((closedAt - at) / 1000);
+            }
+        });
+        line(String.format("| %s | %d | %d | %.2f | %.2f | %.2f |", mode, cancelledAt.size(), latency.size(),
+                ms(latency.percentile(50)), ms(latency.percentile(99)), ms(latency.max())));
+    }
+
+    private void idle(int sessions) throws Exception {
+        IdleLoad.Report idle = IdleLoad.run(URI.create("ws://localhost:" + duplex.base().getPort() + "/ws/chat"),
+                sessions, duplex);
+        line("## Idle connected sessions");
+        line("");
+        line("| sessions | connect errors | answered a ping | heap after GC (MB) | heap / session (KB) "
+                + "| RSS (MB) | RSS / session (KB) |");
+        line("|---|---|---|---|---|---|---|");
+        line(String.format("| %d | %d | %d | %.0f → %.0f | %.1f | %.0f → %.0f | %.1f |", idle.sessions(),
+                idle.connectErrors(), idle.answered(), idle.heapMbBefore(), idle.heapMbAfter(),
+                idle.heapKbPerSession(), idle.rssMbBefore(), idle.rssMbAfter(), idle.rssKbPerSession()));
+        line("");
+    }
+
+    private void soak(DuplexLoad relay, int seconds) throws Exception {
+        line("## Steady load: 100 sessions x 50 tokens/s for " + seconds + " s");
+        line("");
+        line("| elapsed (s) | tokens | errors | heap after GC (MB) | RSS (MB) |");
+        line("|---|---|---|---|---|");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long elapsed = 0;
+        for (int round = 0; System.nanoTime() < end; round++) {
+            Result result = relay.run(new Level(100, 5, 50, 20, 0), "soak" + round, duplex);
+            elapsed += Math.round(result.seconds());
+            if (round % 6 == 0 || System.nanoTime() >= end) {
+                line(String.format("| %d | %d | %d | %.0f | %.0f |", elapsed, result.tokens(), result.errors(),
+                        duplex.heapMbAfterGc(), duplex.rssMb()));
+            }
+        }
+        line("");
+    }
+
+    private Map<String, Long> upstreamCloses() throws IOException, InterruptedException {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstreamBase.resolve("/stats/closes"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Long> closes = new HashMap<>();
+        body.lines().map(line -> line.split(" ")).forEach(parts -> closes.put(parts[0], Long.parseLong(parts[1])));
+        return closes;
+    }
+
+    private void startUpstream() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        upstream = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                FakeUpstreamServer.class.getName(), "0").redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(upstream.getInputStream(), StandardCharsets.UTF_8));
+        String ready = out.readLine();
+        if (ready == null || !ready.startsWith("READY ")) {
+            throw new IllegalStateException("fake upstream did not start: " + ready);
+        }
+        upstreamBase = URI.create("http://127.0.0.1:" + ready.substring(6).strip());
+        System.out.println("fake upstream on " + upstreamBase);
+    }
+
+    private void startDuplex() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = Path.of("bench", "target", "payara.log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.getOrDefault("heap", "1g")));
+        if (options.containsKey("jvm")) {
+            command.addAll(List.of(options.get("jvm").split(" ")));
+        }
+        if (options.containsKey("jfr")) {
+            command.add("-XX:StartFlightRecording=filename=" + Path.of("bench", "target", "duplex.jfr").toAbsolutePath()
+                    + ",settings=profile,dumponexit=true");
+        }
+        command.addAll(List.of(
+                "-Djava.io.tmpdir=" + Path.of("bench", "target").toAbsolutePath(),
+                "-jar", options.getOrDefault("micro", "target/payara-micro-6.2025.10.jar"), "--nocluster",
+                "--port", Integer.toString(port), "--contextroot", "/",
+                "--deploy", options.getOrDefault("war", "target/duplex.war")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("DUPLEX_UPSTREAM_BASE_URL", upstreamBase + "/v1");
+        builder.environment().put("DUPLEX_UPSTREAM_MODEL", "bench");
+        builder.environment().put("DUPLEX_DEMO_ENABLED", "false");
+        builder.environment().put("DUPLEX_WS_MAX_FRAME_BYTES", "65536");
+        duplex = new ServerProcess(builder.start(), URI.create("http://localhost:" + port + "/"));
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(duplex.base().resolve("/api/info")).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    System.out.println("Duplex up on " + duplex.base() + " (log: " + log + ")");
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new IllegalStateException("Duplex did not start; see " + log);
+    }
+
+    private void stop() throws InterruptedException {
+        if (duplex != null) {
+            duplex.close();
+        }
+        if (upstream != null) {
+            upstream.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void line(String text) {
+        report.append(text).append('\n');
+        System.out.println(text);
+    }
+
+    private static double ms(long micros) {
+        return micros / 1000.0;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.duplex.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Many connected, idle sessions: what each costs the server, and that every one of them still answers. */
+final class IdleLoad {
+
+    record Report(int sessions, long connectErrors, long answered, double heapMbBefore, double heapMbAfter,
+                  double rssMbBefore, double rssMbAfter) {
+
+        double heapKbPerSession() {
+            return (heapMbAfter - heapMbBefore) * 1024 / sessions;
+        }
+
+        double rssKbPerSession() {
+            return (rssMbAfter - rssMbBefore) * 1024 / sessions;
+        }
+    }
+
+    static Report run(URI chat, int count, ServerProcess server) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        double heapBefore = server.heapMbAfterGc();
+        double rssBefore = server.rssMb();
+        AtomicLong pongs = new AtomicLong();
+        CountDownLatch answered = new CountDownLatch(count);
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                if (data.toString().contains("\"pong\"")) {
+                    pongs.incrementAndGet();
+                    answered.countDown();
+                }
+                ws.request(1);
+                return null;
+            }
+        };
+        List<WebSocket> sockets = new ArrayList<>();
+        long errors = 0;
+        for (int from = 0; from < count; from += 250) {
+            List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + 250); i++) {
+                batch.add(http.newWebSocketBuilder().buildAsync(chat, listener));
+            }
+            for (CompletableFuture<WebSocket> future : batch) {
+                try {
+                    sockets.add(future.get(60, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    errors++;
+                }
+            }
+        }
+        double heapAfter = server.heapMbAfterGc();
+        double rssAfter = server.rssMb();
+        for (WebSocket socket : sockets) {
+            socket.sendText("{\"type\":\"ping\"}", true);
+        }
+        answered.await(60, TimeUnit.SECONDS);
+        for (WebSocket socket : sockets) {
+            socket.abort();
+        }
+        return new Report(count, errors, pongs.get(), heapBefore, heapAfter, rssBefore, rssAfter);
+    }
+}

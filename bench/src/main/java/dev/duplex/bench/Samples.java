@@ -1,0 +1,42 @@
+package dev.duplex.bench;
+
+import java.util.Arrays;
+
+/** A growable array of long samples (no boxing); percentiles once sorted. Not thread-safe. */
+final class Samples {
+
+    private long[] values = new long[256];
+    private int size;
+
+    void add(long value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = value;
+    }
+
+    void addAll(Samples other) {
+        for (int i = 0; i < other.size; i++) {
+            add(other.values[i]);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The p-th percentile (0..100) by nearest rank, after sorting; 0 when empty. */
+    long percentile(double p) {
+        if (size == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(values, size);
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * size);
+        return sorted[Math.min(size, Math.max(1, rank)) - 1];
+    }
+
+    long max() {
+        return percentile(100);
+    }
+}

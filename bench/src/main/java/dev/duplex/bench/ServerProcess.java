@@ -1,0 +1,71 @@
+package dev.duplex.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** A child process under test (Duplex on Payara Micro): its CPU time, RSS and heap, read from outside. */
+final class ServerProcess implements AutoCloseable {
+
+    /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ) on every common build. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private final Process process;
+    private final URI base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ServerProcess(Process process, URI base) {
+        this.process = process;
+        this.base = base;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    URI base() {
+        return base;
+    }
+
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    double rssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return 0;
+    }
+
+    /** Heap in use after a full GC (asked for with jcmd), from the container's MicroProfile Metrics. */
+    double heapMbAfterGc() throws IOException, InterruptedException {
+        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
+        gc.getInputStream().readAllBytes();
+        gc.waitFor(60, TimeUnit.SECONDS);
+        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=base")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("memory_usedHeap_bytes"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / 1024 / 1024)
+                .findFirst().orElse(Double.NaN);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
