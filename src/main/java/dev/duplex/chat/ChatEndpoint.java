@@ -52,6 +52,9 @@ public class ChatEndpoint {
     ChatSessions sessions;
 
     @Inject
+    SendThreads sendThreads;
+
+    @Inject
     @ConfigProperty(name = "duplex.ws.max-frame-bytes", defaultValue = "65536")
     int maxFrameBytes;
 
@@ -65,7 +68,7 @@ public class ChatEndpoint {
         this.session = session;
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
-        sender = new OrderedSender(session, encoder::encode);
+        sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
         sessions.add(session);
     }
 

@@ -5,6 +5,8 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,8 +17,9 @@ import java.util.logging.Logger;
  * its last token), so a slow reader costs one growing string per generation, never a growing queue of frames.
  *
  * <p>Threading: any thread may call {@link #send}, {@link #sendToken} and {@link #close}; the queue and the
- * in-flight flag are guarded by this object's monitor. Encoding and the send itself happen outside the monitor,
- * on the thread that found the sender idle or on the container's completion thread.
+ * flags are guarded by this object's monitor. A caller that finds the sender idle does not send itself: it
+ * hands one drain to {@code sendExecutor}, so tokens still arriving on its thread join the pending frame. The
+ * next frames are sent from the container's completion thread. Encoding and sending happen outside the monitor.
  */
 final class OrderedSender {
 
@@ -24,13 +27,16 @@ final class OrderedSender {
 
     private final Session session;
     private final Function<ServerFrame, String> encoder;
+    private final Executor sendExecutor;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private boolean sending;
+    private boolean drainScheduled;
     private boolean closed;
 
-    OrderedSender(Session session, Function<ServerFrame, String> encoder) {
+    OrderedSender(Session session, Function<ServerFrame, String> encoder, Executor sendExecutor) {
         this.session = session;
         this.encoder = encoder;
+        this.sendExecutor = sendExecutor;
     }
 
     void send(ServerFrame frame) {
@@ -40,7 +46,7 @@ final class OrderedSender {
             }
             queue.addLast(frame);
         }
-        drain();
+        scheduleDrain();
     }
 
     void sendToken(String content, long seq) {
@@ -54,7 +60,7 @@ final class OrderedSender {
                 queue.addLast(new PendingTokens(content, seq));
             }
         }
-        drain();
+        scheduleDrain();
     }
 
     /** Closes the session with {@code reason} once every frame queued before has been sent. */
@@ -65,7 +71,7 @@ final class OrderedSender {
             }
             queue.addLast(reason);
         }
-        drain();
+        scheduleDrain();
     }
 
     /** The session is gone: drop what is queued and send nothing more. */
@@ -77,6 +83,27 @@ final class OrderedSender {
     /** Frames (or coalesced token batches) waiting behind the one in flight. */
     synchronized int queued() {
         return queue.size();
+    }
+
+    private void scheduleDrain() {
+        synchronized (this) {
+            if (sending || drainScheduled || closed) {
+                return;
+            }
+            drainScheduled = true;
+        }
+        try {
+            sendExecutor.execute(this::scheduledDrain);
+        } catch (RejectedExecutionException shuttingDown) {
+            abandon();
+        }
+    }
+
+    private void scheduledDrain() {
+        synchronized (this) {
+            drainScheduled = false;
+        }
+        drain();
     }
 
     private void drain() {

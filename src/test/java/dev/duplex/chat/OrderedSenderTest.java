@@ -27,7 +27,7 @@ class OrderedSenderTest {
         }
         return frame.getClass().getSimpleName();
     };
-    private final OrderedSender sender = new OrderedSender(session(), encoder);
+    private final OrderedSender sender = new OrderedSender(session(), encoder, Runnable::run);
 
     @Test
     void sendsOneFrameAtATimeInOrder() {
@@ -85,6 +85,23 @@ class OrderedSenderTest {
         completeNext(true);
         assertEquals(1, closes.size());
         assertEquals(CloseReason.CloseCodes.CANNOT_ACCEPT, closes.get(0).getCloseCode());
+    }
+
+    @Test
+    void tokensThatArriveBeforeTheHandedOffDrainRunsLeaveInOneFrame() {
+        List<Runnable> handedOff = new ArrayList<>();
+        OrderedSender deferred = new OrderedSender(session(), encoder, handedOff::add);
+        deferred.sendToken("a", 1);
+        deferred.sendToken("b", 2);
+        deferred.sendToken("c", 3);
+        assertEquals(1, handedOff.size(), "one drain handed off for the burst");
+        assertTrue(sent.isEmpty(), "the parsing thread does not send itself");
+        handedOff.remove(0).run();
+        assertEquals(List.of("abc#3"), sent);
+        deferred.sendToken("d", 4);
+        assertTrue(handedOff.isEmpty(), "while a send is in flight the next frame waits for its completion");
+        completeNext(true);
+        assertEquals(List.of("abc#3", "d#4"), sent);
     }
 
     private void completeNext(boolean ok) {
