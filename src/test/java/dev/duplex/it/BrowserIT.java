@@ -137,6 +137,33 @@ class BrowserIT {
         assertNull(((JavascriptExecutor) browser).executeScript("return window.__xss"));
     }
 
+    @Test
+    void theDemoModelIsARealOpenAiCompatibleStream() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                        Deployments.base(deployed).resolve("demo/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"duplex-demo\",\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        String body = response.body();
+        assertTrue(body.startsWith("data: {\"id\":\"chatcmpl-demo-"), body);
+        assertTrue(body.contains("\"object\":\"chat.completion.chunk\""));
+        assertTrue(body.contains("\"finish_reason\":\"stop\""));
+        assertTrue(body.contains("\"usage\":{\"prompt_tokens\":"));
+        assertTrue(body.endsWith("data: [DONE]\n\n"), body);
+
+        var notStreaming = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        Deployments.base(deployed).resolve("demo/v1/chat/completions"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"messages\":[]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, notStreaming.statusCode());
+        assertTrue(notStreaming.body().contains("\"error\":{\"message\":"), notStreaming.body());
+    }
+
     private WebElement assistantTurn(int n) {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> browser.findElements(By.cssSelector("li.turn.assistant")).size() >= n);

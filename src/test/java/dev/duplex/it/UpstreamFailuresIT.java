@@ -45,7 +45,8 @@ class UpstreamFailuresIT {
                 "duplex.upstream.model", "gpt-test",
                 "duplex.upstream.connect-timeout-ms", "1000",
                 "duplex.upstream.first-token-timeout-ms", "1500",
-                "duplex.upstream.idle-timeout-ms", "1000"));
+                "duplex.upstream.idle-timeout-ms", "1000",
+                "duplex.demo.enabled", "false"));
     }
 
     @AfterAll
@@ -278,6 +279,19 @@ class UpstreamFailuresIT {
         JsonObject error = failure("not-streaming");
         assertEquals("upstream_bad_response", error.getString("code"));
         assertTrue(error.getString("message").contains("application/json"));
+    }
+
+    @Test
+    void theDemoEndpointDoesNotExistWhenDisabled() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                        Deployments.base(deployed).resolve("demo/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"duplex-demo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, response.statusCode(), response.body());
     }
 
     @Test
