@@ -76,7 +76,8 @@ public final class Benchmark {
             relay.run(new Level(100, 8, 50, 20, 0), "warm-pr" + i, duplex);
         }
 
-        List<Level> levels = options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
+        List<Level> levels = options.containsKey("idle-only") ? List.of()
+                : options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
                 ? List.of(new Level(10, 2, 50, 20, 0), new Level(100, 2, 50, 20, 0), new Level(100, 2, 500, 0, 0))
                 : List.of(new Level(1, 5, 50, 20, 0), new Level(10, 3, 50, 20, 0), new Level(100, 3, 50, 20, 0),
                         new Level(500, 3, 50, 20, 0), new Level(1000, 3, 50, 20, 0),
@@ -96,6 +97,11 @@ public final class Benchmark {
             row(r, d);
         }
         line("");
+        if (options.containsKey("idle-only")) {
+            idle(Integer.parseInt(options.getOrDefault("idle", "10000")));
+            writeReport();
+            return;
+        }
         if (options.containsKey("levels")) {
             writeReport();
             return;
@@ -172,11 +178,11 @@ public final class Benchmark {
                 sessions, duplex);
         line("## Idle connected sessions");
         line("");
-        line("| sessions | connect errors | answered a ping | heap after GC (MB) | heap / session (KB) "
-                + "| RSS (MB) | RSS / session (KB) |");
-        line("|---|---|---|---|---|---|---|");
-        line(String.format("| %d | %d | %d | %.0f → %.0f | %.1f | %.0f → %.0f | %.1f |", idle.sessions(),
-                idle.connectErrors(), idle.answered(), idle.heapMbBefore(), idle.heapMbAfter(),
+        line("| sessions | connect errors | answered a ping | closed or failed | heap after GC (MB) "
+                + "| heap / session (KB) | RSS (MB) | RSS / session (KB) |");
+        line("|---|---|---|---|---|---|---|---|");
+        line(String.format("| %d | %d | %d | %d | %.0f → %.0f | %.1f | %.0f → %.0f | %.1f |", idle.sessions(),
+                idle.connectErrors(), idle.answered(), idle.closedOrFailed(), idle.heapMbBefore(), idle.heapMbAfter(),
                 idle.heapKbPerSession(), idle.rssMbBefore(), idle.rssMbAfter(), idle.rssKbPerSession()));
         line("");
     }
@@ -240,6 +246,7 @@ public final class Benchmark {
                 "-Djava.io.tmpdir=" + Path.of("bench", "target").toAbsolutePath(),
                 "-jar", options.getOrDefault("micro", "target/payara-micro-6.2025.10.jar"), "--nocluster",
                 "--port", Integer.toString(port), "--contextroot", "/",
+                "--prebootcommandfile", options.getOrDefault("preboot", "server-config/payara/tuning.asadmin"),
                 "--deploy", options.getOrDefault("war", "target/duplex.war")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DUPLEX_UPSTREAM_BASE_URL", upstreamBase + "/v1");

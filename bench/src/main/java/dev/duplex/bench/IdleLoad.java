@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Many connected, idle sessions: what each costs the server, and that every one of them still answers. */
 final class IdleLoad {
 
-    record Report(int sessions, long connectErrors, long answered, double heapMbBefore, double heapMbAfter,
-                  double rssMbBefore, double rssMbAfter) {
+    record Report(int sessions, long connectErrors, long answered, long closedOrFailed, double heapMbBefore,
+                  double heapMbAfter, double rssMbBefore, double rssMbAfter) {
 
         double heapKbPerSession() {
             return (heapMbAfter - heapMbBefore) * 1024 / sessions;
@@ -31,6 +31,7 @@ final class IdleLoad {
         double heapBefore = server.heapMbAfterGc();
         double rssBefore = server.rssMb();
         AtomicLong pongs = new AtomicLong();
+        AtomicLong closed = new AtomicLong();
         CountDownLatch answered = new CountDownLatch(count);
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
@@ -41,6 +42,17 @@ final class IdleLoad {
                 }
                 ws.request(1);
                 return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closed.incrementAndGet();
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.incrementAndGet();
             }
         };
         List<WebSocket> sockets = new ArrayList<>();
@@ -61,12 +73,15 @@ final class IdleLoad {
         double heapAfter = server.heapMbAfterGc();
         double rssAfter = server.rssMb();
         for (WebSocket socket : sockets) {
-            socket.sendText("{\"type\":\"ping\"}", true);
+            socket.sendText("{\"type\":\"ping\"}", true).exceptionally(e -> {
+                closed.incrementAndGet();
+                return null;
+            });
         }
-        answered.await(60, TimeUnit.SECONDS);
+        answered.await(120, TimeUnit.SECONDS);
         for (WebSocket socket : sockets) {
             socket.abort();
         }
-        return new Report(count, errors, pongs.get(), heapBefore, heapAfter, rssBefore, rssAfter);
+        return new Report(count, errors, pongs.get(), closed.get(), heapBefore, heapAfter, rssBefore, rssAfter);
     }
 }
