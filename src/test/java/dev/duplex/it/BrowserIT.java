@@ -76,10 +76,7 @@ class BrowserIT {
         } finally {
             browser.quit();
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertEquals(0, Deployments.gauge(deployed, "duplex_upstream_exchanges_open"));
-            assertEquals(0, Deployments.gauge(deployed, "duplex_sessions_open"));
-        });
+        Deployments.assertNothingLeftRunning(deployed, null);
     }
 
     @Test

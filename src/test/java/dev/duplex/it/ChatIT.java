@@ -15,7 +15,6 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +64,7 @@ class ChatIT {
 
     @AfterEach
     void nothingLeftRunning() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertEquals(0, UPSTREAM.openStreams(), "upstream streams still open");
-            assertEquals(0, Deployments.gauge(deployed, "duplex_upstream_exchanges_open"), "exchanges open");
-            assertEquals(0, Deployments.gauge(deployed, "duplex_sessions_open"), "sessions open");
-        });
+        Deployments.assertNothingLeftRunning(deployed, UPSTREAM);
     }
 
     private WsClient connect() {
@@ -409,7 +404,7 @@ class ChatIT {
                 assertEquals(1009, oversize.awaitCloseCode());
             }
             try (WsClient huge = connect()) {
-                huge.send("{\"content\":\"" + "x".repeat(200_000) + "\"}");
+                huge.sendUntilClosed("{\"content\":\"" + "x".repeat(200_000) + "\"}");
                 assertEquals(1009, huge.awaitCloseCode());
             }
             assertEquals(String.join("", tokens), WsClient.text(bystander.untilTerminal()));

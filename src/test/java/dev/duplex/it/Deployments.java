@@ -1,5 +1,8 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +11,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -35,6 +39,20 @@ final class Deployments {
 
     static URI chat(URL deployed) {
         return URI.create("ws://localhost:" + deployed.getPort() + deployed.getPath() + "ws/chat");
+    }
+
+    /**
+     * After a test: no upstream stream still open (as the upstream sees it, when there is one), no exchange held by
+     * Duplex, no session left, within a few seconds.
+     */
+    static void assertNothingLeftRunning(URL deployed, FakeUpstream upstream) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            if (upstream != null) {
+                assertEquals(0, upstream.openStreams(), "upstream streams still open");
+            }
+            assertEquals(0, gauge(deployed, "duplex_upstream_exchanges_open"), "exchanges open");
+            assertEquals(0, gauge(deployed, "duplex_sessions_open"), "sessions open");
+        });
     }
 
     /** A gauge from the container's MicroProfile Metrics endpoint ({@code /metrics}, Prometheus format). */

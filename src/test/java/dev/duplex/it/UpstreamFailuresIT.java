@@ -4,7 +4,6 @@ import static dev.duplex.it.OpenAiSse.event;
 import static dev.duplex.it.OpenAiSse.finish;
 import static dev.duplex.it.OpenAiSse.role;
 import static dev.duplex.it.OpenAiSse.token;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.net.Socket;
 import java.net.URL;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -56,11 +54,7 @@ class UpstreamFailuresIT {
 
     @AfterEach
     void nothingLeftRunning() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertEquals(0, UPSTREAM.openStreams(), "upstream streams still open");
-            assertEquals(0, Deployments.gauge(deployed, "duplex_upstream_exchanges_open"), "exchanges open");
-            assertEquals(0, Deployments.gauge(deployed, "duplex_sessions_open"), "sessions open");
-        });
+        Deployments.assertNothingLeftRunning(deployed, UPSTREAM);
     }
 
     /** Sends {@code content} and returns the frames after start; the last must be an error for that generation. */

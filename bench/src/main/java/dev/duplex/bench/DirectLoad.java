@@ -37,19 +37,8 @@ final class DirectLoad {
         Stagger.start(sessions.size(), level, i -> sessions.get(i).next());
         boolean finished = done.await(Stagger.deadlineSeconds(level), TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Samples latency = new Samples();
-        Samples ttft = new Samples();
-        long tokens = 0;
-        long errors = finished ? 0 : done.getCount();
-        for (Session session : sessions) {
-            synchronized (session) {
-                latency.addAll(session.latency);
-                ttft.addAll(session.ttft);
-                tokens += session.tokens;
-                errors += session.errors;
-            }
-        }
-        return new Result("direct", level, tokens, errors, seconds, latency, ttft, 0);
+        return Tally.result("direct", level, sessions.stream().map(session -> session.tally).toList(),
+                finished ? 0 : done.getCount(), seconds, 0);
     }
 
     /** Opens {@code count} streams, cancels each after a few tokens; returns when each cancel was done (nanos). */
@@ -105,13 +94,8 @@ final class DirectLoad {
         private final Level level;
         private final String id;
         private final CountDownLatch done;
-        private final Samples latency = new Samples();
-        private final Samples ttft = new Samples();
-        private long tokens;
-        private long errors;
+        private final Tally tally = new Tally();
         private int sent;
-        private long sentAt;
-        private boolean first;
 
         Session(Level level, String id, CountDownLatch done) {
             this.level = level;
@@ -125,13 +109,14 @@ final class DirectLoad {
                 return;
             }
             sent++;
-            first = true;
-            sentAt = System.nanoTime();
+            synchronized (tally) {
+                tally.sent();
+            }
             http.sendAsync(request(level.prompt(id + "-" + sent)), HttpResponse.BodyHandlers.fromLineSubscriber(this))
                     .whenComplete((response, failure) -> {
                         if (failure != null || response.statusCode() != 200) {
-                            synchronized (this) {
-                                errors++;
+                            synchronized (tally) {
+                                tally.error();
                             }
                         }
                         next();
@@ -144,7 +129,7 @@ final class DirectLoad {
         }
 
         @Override
-        public synchronized void onNext(String line) {
+        public void onNext(String line) {
             long now = System.nanoTime();
             if (!line.startsWith("data: {")) {
                 return;
@@ -159,11 +144,9 @@ final class DirectLoad {
             if (content == null || content.isEmpty()) {
                 return;
             }
-            if (first) {
-                ttft.add((now - sentAt) / 1000);
-                first = false;
+            synchronized (tally) {
+                tally.received(content, now);
             }
-            tokens += TokenStamps.record(content, now, latency);
         }
 
         @Override

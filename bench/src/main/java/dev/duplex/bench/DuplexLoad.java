@@ -36,20 +36,9 @@ final class DuplexLoad {
         boolean finished = done.await(Stagger.deadlineSeconds(level), TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = server.cpuSeconds() - cpuBefore;
-        Samples latency = new Samples();
-        Samples ttft = new Samples();
-        long tokens = 0;
-        long errors = finished ? 0 : done.getCount();
-        for (Session session : sessions) {
-            synchronized (session) {
-                latency.addAll(session.latency);
-                ttft.addAll(session.ttft);
-                tokens += session.tokens;
-                errors += session.errors;
-            }
-            session.close();
-        }
-        return new Result("duplex", level, tokens, errors, seconds, latency, ttft, cpu);
+        sessions.forEach(Session::close);
+        return Tally.result("duplex", level, sessions.stream().map(session -> session.tally).toList(),
+                finished ? 0 : done.getCount(), seconds, cpu);
     }
 
     /** Opens {@code count} streams through Duplex and cancels each after a few tokens; when each cancel was sent. */
@@ -105,15 +94,10 @@ final class DuplexLoad {
         private final Level level;
         private final String id;
         private final CountDownLatch done;
-        private final Samples latency = new Samples();
-        private final Samples ttft = new Samples();
+        private final Tally tally = new Tally();
         private final StringBuilder partial = new StringBuilder();
         private volatile WebSocket socket;
-        private long tokens;
-        private long errors;
         private int sent;
-        private long sentAt;
-        private boolean first;
         private boolean finished;
 
         Session(Level level, String id, CountDownLatch done) {
@@ -132,8 +116,9 @@ final class DuplexLoad {
                 return;
             }
             sent++;
-            first = true;
-            sentAt = System.nanoTime();
+            synchronized (tally) {
+                tally.sent();
+            }
             socket.sendText("{\"type\":\"message\",\"content\":" + Json.quote(level.prompt(id + "-" + sent)) + "}", true);
         }
 
@@ -149,15 +134,15 @@ final class DuplexLoad {
             partial.setLength(0);
             switch (frame.getString("type")) {
                 case "token" -> {
-                    if (first) {
-                        ttft.add((now - sentAt) / 1000);
-                        first = false;
+                    synchronized (tally) {
+                        tally.received(frame.getString("content"), now);
                     }
-                    tokens += TokenStamps.record(frame.getString("content"), now, latency);
                 }
                 case "end" -> next();
                 case "error" -> {
-                    errors++;
+                    synchronized (tally) {
+                        tally.error();
+                    }
                     if (frame.containsKey("id")) {
                         next();
                     }
@@ -181,7 +166,9 @@ final class DuplexLoad {
 
         private void fail() {
             if (!finished) {
-                errors++;
+                synchronized (tally) {
+                    tally.error();
+                }
                 finished = true;
                 done.countDown();
             }
