@@ -161,6 +161,44 @@ class BrowserIT {
         assertTrue(notStreaming.body().contains("\"error\":{\"message\":"), notStreaming.body());
     }
 
+    @Test
+    void aDroppedConnectionCountsDownReconnectsByItselfAndKeepsWorking() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(deployed.getPort())) {
+            browser.get("http://localhost:" + proxy.port() + deployed.getPath());
+            await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
+
+            proxy.cutAndRefuse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "waiting".equals(connectionState()));
+            WebElement status = browser.findElement(By.id("connection-text"));
+            assertTrue(status.getText().matches("Disconnected: reconnecting in \\d+ s"), status.getText());
+            assertTrue(browser.findElement(By.id("reconnect-now")).isDisplayed(), "a way to retry at once");
+            // attempts keep failing while the network is down, and the page keeps saying so
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !"open".equals(connectionState()));
+            assertTrue(status.getText().startsWith("Disconnected") || "connecting".equals(connectionState()));
+
+            proxy.acceptAgain();
+            browser.findElement(By.id("reconnect-now")).click();
+            await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
+            assertEquals("Connected", status.getText());
+
+            WebElement input = browser.findElement(By.id("input"));
+            input.sendKeys("Still there?");
+            input.sendKeys(Keys.ENTER);
+            WebElement answer = assistantTurn(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(answer.getAttribute("data-state")));
+            assertTrue(answerText(answer).startsWith("You asked: \u201CStill there?\u201D"));
+
+            proxy.cutAndRefuse();
+            proxy.acceptAgain();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "open".equals(connectionState()));
+        }
+    }
+
+    private String connectionState() {
+        return browser.findElement(By.id("connection-text")).getAttribute("data-state");
+    }
+
     private WebElement assistantTurn(int n) {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> browser.findElements(By.cssSelector("li.turn.assistant")).size() >= n);
