@@ -1,5 +1,6 @@
 package dev.duplex.api;
 
+import dev.duplex.chat.ChatEndpoint;
 import dev.duplex.stream.UpstreamSettings;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbProperty;
@@ -25,7 +26,7 @@ public class InfoResource {
     UpstreamSettings settings;
 
     @Inject
-    @ConfigProperty(name = "duplex.ws.max-frame-bytes", defaultValue = "65536")
+    @ConfigProperty(name = ChatEndpoint.MAX_FRAME_BYTES, defaultValue = ChatEndpoint.DEFAULT_MAX_FRAME_BYTES)
     int maxFrameBytes;
 
     @GET

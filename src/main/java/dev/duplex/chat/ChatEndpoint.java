@@ -34,6 +34,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ServerEndpoint("/ws/chat")
 public class ChatEndpoint {
 
+    /** The largest client text frame, in UTF-8 bytes (also reported by {@code GET /api/info}). */
+    public static final String MAX_FRAME_BYTES = "duplex.ws.max-frame-bytes";
+    public static final String DEFAULT_MAX_FRAME_BYTES = "65536";
+
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
     @Inject
@@ -55,7 +59,7 @@ public class ChatEndpoint {
     SendThreads sendThreads;
 
     @Inject
-    @ConfigProperty(name = "duplex.ws.max-frame-bytes", defaultValue = "65536")
+    @ConfigProperty(name = MAX_FRAME_BYTES, defaultValue = DEFAULT_MAX_FRAME_BYTES)
     int maxFrameBytes;
 
     private Session session;
@@ -126,10 +130,11 @@ public class ChatEndpoint {
     }
 
     private void start(ClientFrame.Message message) {
-        String model = message.model() != null ? message.model() : settings.defaultModel();
-        if (!settings.models().contains(model)) {
+        List<String> models = settings.models();
+        String model = message.model() != null ? message.model() : models.get(0);
+        if (!models.contains(model)) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.UNKNOWN_MODEL,
-                    "Unknown model \"" + model + "\"; available: " + String.join(", ", settings.models()))));
+                    "Unknown model \"" + model + "\"; available: " + String.join(", ", models))));
             return;
         }
         Turn turn = new Turn(UUID.randomUUID().toString());

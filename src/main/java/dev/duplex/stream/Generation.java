@@ -95,7 +95,13 @@ public final class Generation {
 
     void start(HttpClient client, HttpRequest request) {
         armWatchdog(call.firstTokenTimeoutNanos());
-        CompletableFuture<HttpResponse<Void>> future = client.sendAsync(request, this::body);
+        CompletableFuture<HttpResponse<Void>> future;
+        try {
+            future = client.sendAsync(request, this::body);
+        } catch (RuntimeException e) {
+            cancelWatchdog();
+            throw e;
+        }
         exchange = future;
         future.whenComplete(this::exchangeFinished);
         if (isDecided()) {

@@ -38,7 +38,7 @@ public class UpstreamSettings {
         return text("duplex.upstream.model").orElse(demo() ? DEMO_MODEL : "gpt-4o-mini");
     }
 
-    /** Every model a message may name: the default one and those in {@code duplex.upstream.models}. */
+    /** Every model a message may name: the default one first, then those in {@code duplex.upstream.models}. */
     public List<String> models() {
         Set<String> models = new LinkedHashSet<>();
         models.add(defaultModel());
