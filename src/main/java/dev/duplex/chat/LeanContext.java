@@ -9,6 +9,9 @@ package dev.duplex.chat;
  * that scans every jar of the runtime, about 0.1-0.5 ms of CPU per token frame (found with JFR, see
  * docs/benchmarks.md). The send itself needs no application classes from the context class loader, and the idle
  * task (Duplex sets no idle timeout) needs none either. Scoped to the send call only.
+ *
+ * <p>{@link IdleTimerScheduler} removes the managed task altogether where it can; this stays as the fallback for
+ * a Tyrus whose internals it does not recognise.
  */
 final class LeanContext {
 
