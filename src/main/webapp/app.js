@@ -39,13 +39,17 @@ function socketUrl() {
 
 async function loadInfo() {
     try {
-        const response = await fetch(new URL('api/info', document.baseURI));
-        const info = await response.json();
-        $('demo-notice').hidden = !info.demo;
-        for (const model of info.models) {
-            modelSelect.append(new Option(model, model, model === info.default_model, model === info.default_model));
+        const response = await fetch(new URL('api/models', document.baseURI));
+        const catalogue = await response.json();
+        $('demo-notice').hidden = !catalogue.demo;
+        for (const model of catalogue.models) {
+            const option = new Option(model.display_name, model.id, model.default, model.default);
+            if (model.provider_status === 'open') {
+                option.textContent += ' ' + t.unavailable;
+            }
+            modelSelect.append(option);
         }
-        $('model-picker').hidden = info.models.length < 2;
+        $('model-picker').hidden = catalogue.models.length < 2;
     } catch {
         // the page still works without it: no picker, no notice
     }
@@ -61,6 +65,12 @@ function handleFrame(frame) {
                 typing.hidden = true;
                 current.text.appendData(frame.content);
                 follow();
+            }
+            break;
+        case 'notice':
+            if (current && current.id === frame.id) {
+                current.status.textContent = frame.code === 'fallback' ? t.fallback(frame.model) : t.retrying;
+                current.status.title = frame.message;
             }
             break;
         case 'end':
@@ -89,7 +99,9 @@ function endLabel(frame) {
         : frame.finish_reason === 'stop' ? t.done : t.finished(frame.finish_reason);
     const usage = frame.usage ? ' · ' + t.usage(frame.usage.input_tokens, frame.usage.output_tokens,
         frame.usage.estimated) : '';
-    return reason + usage;
+    const cost = frame.cost ? ' · ' + t.cost(frame.cost.total, frame.cost.currency) : '';
+    const model = frame.model ? ' · ' + frame.model : '';
+    return reason + usage + cost + model;
 }
 
 function send() {

@@ -12,6 +12,8 @@ const STRINGS = {
         connectionLost: 'Connection lost while answering: this answer is incomplete.',
         usage: (i, o, est) => `${i} in · ${o} out tokens${est ? ' (estimated)' : ''}`,
         finished: reason => `Finished: ${reason}`, answering: 'Answering…',
+        retrying: 'The provider failed, trying again…', fallback: model => `Answered by ${model} instead`,
+        unavailable: '(unavailable now)', cost: (total, currency) => `${total} ${currency}`,
     },
     th: {
         model: 'โมเดล', send: 'ส่ง', stop: 'หยุด', message: 'ข้อความ', reconnectNow: 'เชื่อมต่อใหม่ทันที',
@@ -26,6 +28,8 @@ const STRINGS = {
         connectionLost: 'การเชื่อมต่อหลุดระหว่างตอบ: คำตอบนี้ไม่ครบ',
         usage: (i, o, est) => `เข้า ${i} · ออก ${o} โทเค็น${est ? ' (ประมาณ)' : ''}`,
         finished: reason => `จบ: ${reason}`, answering: 'กำลังตอบ…',
+        retrying: 'ผู้ให้บริการขัดข้อง กำลังลองใหม่…', fallback: model => `ตอบโดย ${model} แทน`,
+        unavailable: '(ใช้งานไม่ได้ขณะนี้)', cost: (total, currency) => `${total} ${currency}`,
     },
 };
 

@@ -1,7 +1,8 @@
 package dev.duplex.api;
 
 import dev.duplex.chat.ChatEndpoint;
-import dev.duplex.stream.UpstreamSettings;
+import dev.duplex.provider.Catalogue;
+import dev.duplex.provider.ModelCatalogue;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.ws.rs.GET;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /api/info}: what the page needs before it connects: whether the demo model answers, the default
- * model, the models a message may name, and the largest frame the server accepts. Never the API key.
+ * model, the models a message may name, and the largest frame the server accepts. Never an API key.
  */
 @Path("info")
 public class InfoResource {
@@ -23,7 +24,7 @@ public class InfoResource {
     }
 
     @Inject
-    UpstreamSettings settings;
+    ModelCatalogue catalogue;
 
     @Inject
     @ConfigProperty(name = ChatEndpoint.MAX_FRAME_BYTES, defaultValue = ChatEndpoint.DEFAULT_MAX_FRAME_BYTES)
@@ -32,6 +33,7 @@ public class InfoResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Info info() {
-        return new Info(settings.demo(), settings.defaultModel(), settings.models(), maxFrameBytes);
+        Catalogue current = catalogue.current();
+        return new Info(current.demo(), current.defaultModel(), List.copyOf(current.models().keySet()), maxFrameBytes);
     }
 }

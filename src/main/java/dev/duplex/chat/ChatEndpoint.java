@@ -2,12 +2,12 @@ package dev.duplex.chat;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
-import dev.duplex.stream.ChatMessage;
+import dev.duplex.provider.Cost;
+import dev.duplex.provider.Usage;
 import dev.duplex.stream.Generation;
 import dev.duplex.stream.GenerationListener;
+import dev.duplex.stream.Notice;
 import dev.duplex.stream.UpstreamClient;
-import dev.duplex.stream.UpstreamSettings;
-import dev.duplex.stream.Usage;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -17,7 +17,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -42,9 +41,6 @@ public class ChatEndpoint {
 
     @Inject
     UpstreamClient upstream;
-
-    @Inject
-    UpstreamSettings settings;
 
     @Inject
     ClientFrameDecoder decoder;
@@ -130,27 +126,25 @@ public class ChatEndpoint {
     }
 
     private void start(ClientFrame.Message message) {
-        List<String> models = settings.models();
-        String model = message.model() != null ? message.model() : models.get(0);
-        if (!models.contains(model)) {
-            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.UNKNOWN_MODEL,
-                    "Unknown model \"" + model + "\"; available: " + String.join(", ", models))));
-            return;
-        }
         Turn turn = new Turn(UUID.randomUUID().toString());
         if (!running.compareAndSet(null, turn)) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.BUSY,
                     "A generation is already running on this connection; cancel it or wait for its end.")));
             return;
         }
-        List<ChatMessage> messages = conversation.begin(message.content(), message.system());
-        sender.send(new ServerFrame.Start(turn.id, model));
+        Generation generation;
         try {
-            turn.generation = upstream.stream(turn.id, model, messages, new TurnListener(turn));
+            generation = upstream.prepare(turn.id, message.model(),
+                    conversation.begin(message.content(), message.system()), new TurnListener(turn));
         } catch (DuplexException e) {
+            conversation.withdraw();
             running.compareAndSet(turn, null);
-            sender.send(ServerFrame.Error.of(e, turn.id, null));
+            sender.send(ServerFrame.Error.of(e));
+            return;
         }
+        turn.generation = generation;
+        sender.send(new ServerFrame.Start(turn.id, generation.requestedModel()));
+        generation.start();
     }
 
     private void cancel() {
@@ -189,15 +183,21 @@ public class ChatEndpoint {
         }
 
         @Override
-        public void onEnd(Generation generation, String finishReason, Usage usage) {
-            settle(generation);
-            sender.send(new ServerFrame.End(turn.id, finishReason, usage));
+        public void onNotice(Notice notice) {
+            sender.send(ServerFrame.Notice.of(turn.id, notice));
         }
 
         @Override
-        public void onError(Generation generation, DuplexException error, Usage usage) {
+        public void onEnd(Generation generation, String finishReason, Usage usage, Cost cost) {
             settle(generation);
-            sender.send(ServerFrame.Error.of(error, turn.id, usage));
+            sender.send(new ServerFrame.End(turn.id, finishReason, usage, cost, generation.model(),
+                    generation.provider()));
+        }
+
+        @Override
+        public void onError(Generation generation, DuplexException error, Usage usage, Cost cost) {
+            settle(generation);
+            sender.send(ServerFrame.Error.of(error, turn.id, usage, cost, generation.model(), generation.provider()));
         }
 
         private void settle(Generation generation) {

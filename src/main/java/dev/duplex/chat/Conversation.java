@@ -1,6 +1,6 @@
 package dev.duplex.chat;
 
-import dev.duplex.stream.ChatMessage;
+import dev.duplex.provider.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +14,7 @@ import java.util.List;
 final class Conversation {
 
     private String system;
+    private String systemBefore;
     private final List<ChatMessage> turns = new ArrayList<>();
 
     /**
@@ -21,6 +22,7 @@ final class Conversation {
      * prompt when present (an empty one removes it); when null the previous one stays.
      */
     synchronized List<ChatMessage> begin(String userText, String newSystem) {
+        systemBefore = system;
         if (newSystem != null) {
             system = newSystem.isBlank() ? null : newSystem;
         }
@@ -31,6 +33,12 @@ final class Conversation {
         }
         messages.addAll(turns);
         return messages;
+    }
+
+    /** Undoes the last {@link #begin}: its message was refused before any generation started. */
+    synchronized void withdraw() {
+        turns.remove(turns.size() - 1);
+        system = systemBefore;
     }
 
     /** Records what the assistant streamed for the turn in progress; nothing when it streamed nothing. */

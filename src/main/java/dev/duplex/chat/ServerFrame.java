@@ -1,7 +1,8 @@
 package dev.duplex.chat;
 
 import dev.duplex.error.DuplexException;
-import dev.duplex.stream.Usage;
+import dev.duplex.provider.Cost;
+import dev.duplex.provider.Usage;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
@@ -23,11 +24,23 @@ public sealed interface ServerFrame {
         }
     }
 
-    @JsonbPropertyOrder({"type", "id", "finishReason", "usage"})
-    record End(String type, String id, @JsonbProperty("finish_reason") String finishReason, Usage usage)
-            implements ServerFrame {
-        public End(String id, String finishReason, Usage usage) {
-            this("end", id, finishReason, usage);
+    /** The normal end; {@code model} and {@code provider} name who answered, {@code cost} is null without prices. */
+    @JsonbPropertyOrder({"type", "id", "finishReason", "usage", "cost", "model", "provider"})
+    record End(String type, String id, @JsonbProperty("finish_reason") String finishReason, Usage usage, Cost cost,
+               String model, String provider) implements ServerFrame {
+        public End(String id, String finishReason, Usage usage, Cost cost, String model, String provider) {
+            this("end", id, finishReason, usage, cost, model, provider);
+        }
+    }
+
+    /** A retry or a fallback model answering, while the generation {@code id} goes on. */
+    @JsonbPropertyOrder({"type", "code", "message", "id", "model", "requestedModel", "attempt", "delayMs"})
+    record Notice(String type, String code, String message, String id, String model,
+                  @JsonbProperty("requested_model") String requestedModel, Integer attempt,
+                  @JsonbProperty("delay_ms") Long delayMs) implements ServerFrame {
+        public static Notice of(String id, dev.duplex.stream.Notice notice) {
+            return new Notice("notice", notice.code(), notice.message(), id, notice.model(), notice.requestedModel(),
+                    notice.attempt(), notice.delayMs());
         }
     }
 
@@ -35,17 +48,21 @@ public sealed interface ServerFrame {
      * An error. With {@code id} it is the terminal frame of that generation (and {@code usage} says what was
      * consumed); without, it answers a client frame that was refused.
      */
-    @JsonbPropertyOrder({"type", "code", "message", "id", "status", "retryAfterMs", "usage"})
+    @JsonbPropertyOrder({"type", "code", "message", "id", "status", "retryAfterMs", "usage", "cost", "model",
+            "provider"})
     record Error(String type, String code, String message, String id, Integer status,
-                 @JsonbProperty("retry_after_ms") Long retryAfterMs, Usage usage) implements ServerFrame {
+                 @JsonbProperty("retry_after_ms") Long retryAfterMs, Usage usage, Cost cost, String model,
+                 String provider) implements ServerFrame {
 
         public static Error of(DuplexException e) {
-            return of(e, null, null);
+            return new Error("error", e.code().wireName(), e.getMessage(), null, e.status(), e.retryAfterMs(), null,
+                    null, null, null);
         }
 
-        public static Error of(DuplexException e, String generationId, Usage usage) {
+        public static Error of(DuplexException e, String generationId, Usage usage, Cost cost, String model,
+                               String provider) {
             return new Error("error", e.code().wireName(), e.getMessage(), generationId, e.status(),
-                    e.retryAfterMs(), usage);
+                    e.retryAfterMs(), usage, cost, model, provider);
         }
     }
 

@@ -10,6 +10,7 @@ public class DuplexException extends RuntimeException {
     private final ErrorCode code;
     private final Integer status;
     private final Long retryAfterMs;
+    private final boolean retryable;
 
     public DuplexException(ErrorCode code, String message) {
         this(code, message, null, null, null);
@@ -20,10 +21,26 @@ public class DuplexException extends RuntimeException {
     }
 
     public DuplexException(ErrorCode code, String message, Integer status, Long retryAfterMs, Throwable cause) {
+        this(code, message, status, retryAfterMs, cause, false);
+    }
+
+    /** {@code retryable}: the provider said the failure may pass (overloaded, server error), whatever the code. */
+    public DuplexException(ErrorCode code, String message, Integer status, Long retryAfterMs, Throwable cause,
+                           boolean retryable) {
         super(message, cause);
         this.code = code;
         this.status = status;
         this.retryAfterMs = retryAfterMs;
+        this.retryable = retryable;
+    }
+
+    /** The same failure with another message (to scrub a secret from it, or to add what was tried). */
+    public DuplexException withMessage(String message) {
+        return new DuplexException(code, message, status, retryAfterMs, getCause(), retryable);
+    }
+
+    public boolean retryable() {
+        return retryable;
     }
 
     public ErrorCode code() {

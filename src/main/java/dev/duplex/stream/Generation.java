@@ -2,396 +2,300 @@ package dev.duplex.stream;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.Locale;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
+import dev.duplex.provider.Catalogue;
+import dev.duplex.provider.ChatMessage;
+import dev.duplex.provider.Cost;
+import dev.duplex.provider.ModelEntry;
+import dev.duplex.provider.Provider;
+import dev.duplex.provider.Usage;
+import dev.duplex.usage.GenerationRecord;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * One streaming call to the upstream, from the request to its single outcome. It owns the HTTP exchange, which
- * it aborts on cancel, failure or timeout (the upstream sees its connection closed), and the watchdog that
- * enforces the first-token and idle timeouts.
+ * One answer to one message, from the request to its single outcome, across as many attempts as it takes: an
+ * attempt that fails before the first token with a failure that may pass is tried again ({@link RetryPolicy}),
+ * then the model's fallbacks are tried in order; a provider whose circuit is open is skipped without a request.
+ * After the first token there is no retry: a failure ends the generation with an error frame.
  *
- * <p>Threading: body lines arrive serially on HttpClient threads; {@link #cancel()} and the watchdog run on
- * other threads. The outcome is decided once under this object's monitor, and tokens are emitted under it too,
- * so the listener sees every token before the single terminal call and none after it.
+ * <p>Threading: attempt callbacks arrive on HttpClient and timer threads, {@link #cancel()} on the caller's. Which
+ * attempt is current, and whether the outcome is decided, change under this object's monitor; the listener's
+ * terminal call is made exactly once, outside it.
  */
 public final class Generation {
 
-    /** How long after the outcome an exchange may take to finish its body before it is aborted. */
-    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final int MAX_ERROR_BODY_CHARS = 16 * 1024;
-
     private final String id;
-    private final String model;
-    private final UpstreamCall call;
+    private final ModelEntry requested;
+    private final List<ModelEntry> chain;
+    private final Catalogue catalogue;
+    private final List<ChatMessage> messages;
     private final GenerationListener listener;
-    private final ScheduledExecutorService timer;
-    private final Consumer<Generation> onClosed;
-
-    private final StringBuilder text = new StringBuilder();
-    private long seq;
-    private String finishReason;
-    private Usage usage;
-    private boolean outcomeDecided;
-    private boolean responseStarted;
-
+    private final UpstreamClient client;
+    private final RetryPolicy retry;
     private final long startNanos = System.nanoTime();
-    private volatile long lastActivityNanos = startNanos;
-    private volatile boolean streaming;
-    private volatile Flow.Subscription subscription;
-    private volatile CompletableFuture<HttpResponse<Void>> exchange;
-    private volatile ScheduledFuture<?> watchdog;
 
-    Generation(String id, UpstreamCall call, GenerationListener listener, ScheduledExecutorService timer,
-               Consumer<Generation> onClosed) {
+    private int chainIndex;
+    private int attemptsOnModel;
+    private int attempts;
+    private Attempt current;
+    private ScheduledFuture<?> retryTask;
+    private boolean decided;
+    private String requestedFailure;
+    private long firstTokenNanos;
+
+    Generation(String id, ModelEntry requested, Catalogue catalogue, List<ChatMessage> messages,
+               GenerationListener listener, UpstreamClient client, RetryPolicy retry) {
         this.id = id;
-        this.model = call.model();
-        this.call = call;
+        this.requested = requested;
+        this.chain = catalogue.chain(requested);
+        this.catalogue = catalogue;
+        this.messages = messages;
         this.listener = listener;
-        this.timer = timer;
-        this.onClosed = onClosed;
+        this.client = client;
+        this.retry = retry;
     }
 
     public String id() {
         return id;
     }
 
-    public String model() {
-        return model;
+    /** The model the message asked for (or the default). */
+    public String requestedModel() {
+        return requested.id();
+    }
+
+    /** The model answering now, or the last one tried. */
+    public synchronized String model() {
+        return chain.get(chainIndex).id();
+    }
+
+    /** The provider of {@link #model()}. */
+    public synchronized String provider() {
+        return chain.get(chainIndex).provider();
     }
 
     /** The text streamed so far; after the outcome, the whole answer (or the partial one). */
-    public synchronized String text() {
-        return text.toString();
+    public String text() {
+        Attempt attempt;
+        synchronized (this) {
+            attempt = current; // never call into an attempt under this monitor: it calls back under its own
+        }
+        return attempt != null ? attempt.text() : "";
+    }
+
+    /** Begins the first attempt. */
+    public void start() {
+        nextAttempt();
     }
 
     /** Stops the generation: aborts the upstream request and ends with finish reason {@code cancelled}. */
     public boolean cancel() {
-        Usage finalUsage;
+        Attempt attempt;
         synchronized (this) {
-            if (outcomeDecided) {
+            if (decided) {
                 return false;
             }
-            outcomeDecided = true;
-            finalUsage = usageOrEstimate();
+            if (retryTask != null) {
+                retryTask.cancel(false);
+            }
+            attempt = current;
         }
-        abort();
-        listener.onEnd(this, "cancelled", finalUsage);
+        if (attempt != null && attempt.cancel()) {
+            return true; // the attempt reports the cancelled end through onEnd
+        }
+        ModelEntry model;
+        Usage usage;
+        synchronized (this) {
+            if (decided) {
+                return false;
+            }
+            decided = true;
+            model = chain.get(chainIndex);
+            usage = Usage.estimated(UpstreamClient.estimateTokens(messages), 0);
+        }
+        client.breakers().released(model.provider());
+        record(model, "cancelled", usage);
+        listener.onEnd(this, "cancelled", usage, cost(model, usage));
         return true;
     }
 
-    void start(HttpClient client, HttpRequest request) {
-        armWatchdog(call.firstTokenTimeoutNanos());
-        CompletableFuture<HttpResponse<Void>> future;
-        try {
-            future = client.sendAsync(request, this::body);
-        } catch (RuntimeException e) {
-            cancelWatchdog();
-            throw e;
-        }
-        exchange = future;
-        future.whenComplete(this::exchangeFinished);
-        if (isDecided()) {
-            abort();
-        }
-    }
-
-    private HttpResponse.BodySubscriber<Void> body(HttpResponse.ResponseInfo info) {
-        touch();
-        synchronized (this) {
-            responseStarted = true;
-        }
-        String contentType = info.headers().firstValue("content-type").orElse("text/event-stream");
-        if (info.statusCode() == 200 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-            return HttpResponse.BodyHandlers.fromLineSubscriber(new EventLines()).apply(info);
-        }
-        return HttpResponse.BodyHandlers.fromLineSubscriber(new FailureBody(info, contentType)).apply(info);
-    }
-
-    private void exchangeFinished(HttpResponse<Void> response, Throwable failure) {
-        try {
-            if (failure != null) {
-                fail(describe(failure));
-            } else {
-                streamEnded();
-            }
-        } finally {
-            cancelWatchdog();
-            onClosed.accept(this);
-        }
-    }
-
-    private void text(String delta) {
-        streaming = true;
-        synchronized (this) {
-            if (outcomeDecided) {
-                return;
-            }
-            text.append(delta);
-            listener.onToken(delta, ++seq);
-        }
-    }
-
-    private synchronized void finishReason(String reason) {
-        finishReason = reason;
-    }
-
-    private synchronized void usage(Usage reported) {
-        usage = reported;
-    }
-
-    private void complete() {
-        Usage finalUsage;
-        String reason;
-        synchronized (this) {
-            if (outcomeDecided) {
-                return;
-            }
-            outcomeDecided = true;
-            reason = finishReason != null ? finishReason : "stop";
-            finalUsage = usageOrEstimate();
-        }
-        listener.onEnd(this, reason, finalUsage);
-    }
-
-    private void streamEnded() {
-        boolean finished;
-        synchronized (this) {
-            finished = finishReason != null;
-        }
-        if (finished) {
-            complete();
-        } else {
-            fail(new DuplexException(ErrorCode.UPSTREAM_TRUNCATED,
-                    "The model provider closed the stream before the answer was finished."));
-        }
-    }
-
+    /** Ends the generation at once with {@code error} (shutdown). */
     void fail(DuplexException error) {
-        Usage finalUsage;
+        Attempt attempt;
         synchronized (this) {
-            if (outcomeDecided) {
+            if (retryTask != null) {
+                retryTask.cancel(false);
+            }
+            attempt = current;
+        }
+        if (attempt != null) {
+            attempt.fail(error);
+        }
+        finishWithError(error, null);
+    }
+
+    private void nextAttempt() {
+        ModelEntry model;
+        Provider provider;
+        synchronized (this) {
+            if (decided) {
                 return;
             }
-            outcomeDecided = true;
-            finalUsage = usageOrEstimate();
+            model = chain.get(chainIndex);
+            provider = catalogue.provider(model);
+            attemptsOnModel++;
+            attempts++;
         }
-        abort();
-        listener.onError(this, call.redact(error), finalUsage);
-    }
-
-    private synchronized boolean isDecided() {
-        return outcomeDecided;
-    }
-
-    private Usage usageOrEstimate() {
-        return usage != null ? usage : Usage.estimated(call.inputTokenEstimate(), seq);
-    }
-
-    private void abort() {
-        Flow.Subscription current = subscription;
-        if (current != null) {
-            current.cancel();
-        }
-        CompletableFuture<HttpResponse<Void>> future = exchange;
-        if (future != null) {
-            future.cancel(true);
-        }
-    }
-
-    private void touch() {
-        lastActivityNanos = System.nanoTime();
-    }
-
-    private void armWatchdog(long delayNanos) {
-        watchdog = timer.schedule(this::checkDeadline, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelWatchdog() {
-        ScheduledFuture<?> current = watchdog;
-        if (current != null) {
-            current.cancel(false);
-        }
-    }
-
-    private void checkDeadline() {
-        CompletableFuture<HttpResponse<Void>> future = exchange;
-        if (future != null && future.isDone()) {
+        if (!client.breakers().allow(provider.name())) {
+            failed(null, new DuplexException(ErrorCode.UPSTREAM_CIRCUIT_OPEN, "The provider " + provider.name()
+                    + " of " + model.id() + " failed repeatedly; requests to it are paused for now."), null);
             return;
         }
-        long now = System.nanoTime();
-        if (isDecided()) {
-            // answered already ([DONE] seen); the body should close at once: don't let it linger
-            long deadline = lastActivityNanos + DRAIN_NANOS;
-            if (now >= deadline) {
-                abort();
-            } else {
-                armWatchdog(deadline - now);
-            }
-            return;
-        }
-        boolean afterFirstToken = streaming;
-        long deadline = afterFirstToken
-                ? lastActivityNanos + call.idleTimeoutNanos()
-                : startNanos + call.firstTokenTimeoutNanos();
-        if (now < deadline) {
-            armWatchdog(deadline - now);
-        } else if (afterFirstToken) {
-            fail(new DuplexException(ErrorCode.UPSTREAM_IDLE_TIMEOUT, "The model provider sent nothing for "
-                    + TimeUnit.NANOSECONDS.toMillis(call.idleTimeoutNanos()) + " ms in the middle of the answer."));
-        } else {
-            fail(new DuplexException(ErrorCode.UPSTREAM_FIRST_TOKEN_TIMEOUT, "The model provider sent no answer within "
-                    + TimeUnit.NANOSECONDS.toMillis(call.firstTokenTimeoutNanos()) + " ms."));
-        }
-    }
-
-    private DuplexException describe(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof DuplexException duplex) {
-            return duplex;
-        }
-        if (cause instanceof CancellationException) {
-            return new DuplexException(ErrorCode.INTERNAL_ERROR, "The upstream request was aborted.", cause);
-        }
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new DuplexException(ErrorCode.UPSTREAM_CONNECT_TIMEOUT,
-                    "Could not connect to the model provider at " + call.endpoint().getAuthority() + " in time.", cause);
-        }
-        boolean midStream;
+        Attempt attempt = client.attempt(model, provider, messages, new Relay(model));
         synchronized (this) {
-            midStream = responseStarted;
+            if (decided) {
+                return;
+            }
+            current = attempt;
         }
-        if (midStream) {
-            return new DuplexException(ErrorCode.UPSTREAM_CONNECTION_LOST,
-                    "The connection to the model provider was lost in the middle of the answer.", cause);
-        }
-        if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException
-                || cause instanceof IOException) {
-            String reason = cause instanceof ConnectException ? ": connection refused"
-                    : cause instanceof UnresolvedAddressException ? ": unknown host"
-                    : cause.getMessage() != null ? ": " + cause.getMessage() : "";
-            return new DuplexException(ErrorCode.UPSTREAM_UNREACHABLE,
-                    "Could not reach the model provider at " + call.endpoint().getAuthority() + reason, cause);
-        }
-        return new DuplexException(ErrorCode.INTERNAL_ERROR, "The upstream request failed unexpectedly.", cause);
+        client.begin(attempt); // a cancel from here on reaches the attempt, which aborts its exchange at once
     }
 
-    /** The body of a 200 {@code text/event-stream} response: SSE lines, decoded as they come. */
-    private final class EventLines implements Flow.Subscriber<String> {
-
-        private final OpenAiEventDecoder decoder = new OpenAiEventDecoder(new StreamListener() {
-            @Override
-            public void text(String delta) {
-                Generation.this.text(delta);
-            }
-
-            @Override
-            public void finish(String reason) {
-                finishReason(reason);
-            }
-
-            @Override
-            public void usage(Usage usage) {
-                Generation.this.usage(usage);
-            }
-
-            @Override
-            public void done() {
-                complete();
-            }
-
-            @Override
-            public void providerError(String message) {
-                fail(new DuplexException(ErrorCode.UPSTREAM_ERROR, "The model provider reported an error: " + message));
-            }
-        });
-        private final SseParser parser = new SseParser(decoder::accept);
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (isDecided()) {
-                s.cancel();
+    /** An attempt (or the breaker, with {@code attempt} null) failed: retry, fall back, or report it. */
+    private void failed(Attempt attempt, DuplexException error, Usage usage) {
+        ModelEntry model;
+        boolean delivered = attempt != null && attempt.tokens() > 0;
+        boolean transientFailure = RetryPolicy.transientFailure(error);
+        synchronized (this) {
+            model = chain.get(chainIndex);
+        }
+        if (attempt != null) {
+            if (transientFailure) {
+                client.breakers().failed(model.provider());
             } else {
-                s.request(Long.MAX_VALUE);
+                client.breakers().released(model.provider());
             }
         }
-
-        @Override
-        public void onNext(String line) {
-            touch();
-            try {
-                parser.line(line);
-            } catch (DuplexException e) {
-                fail(e);
-            }
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            // the exchange future fails with the same cause; exchangeFinished reports it
-        }
-
-        @Override
-        public void onComplete() {
-            // the exchange future completes next; exchangeFinished decides complete or truncated
+        if (delivered || !transientFailure || !retryOrFallBack(model, error)) {
+            finishWithError(error, usage);
         }
     }
 
-    /** The body of any other response: collected (bounded) to explain the failure. */
-    private final class FailureBody implements Flow.Subscriber<String> {
+    /** Schedules the next attempt if the policy allows one; false when the generation must end. */
+    private boolean retryOrFallBack(ModelEntry model, DuplexException error) {
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        synchronized (this) {
+            if (decided) {
+                return true;
+            }
+            if (chainIndex == 0) {
+                requestedFailure = error.code().wireName();
+            }
+            if (!RetryPolicy.circuitOpen(error) && attemptsOnModel < retry.maxAttempts()) {
+                long delay = retry.delayMs(attemptsOnModel + 1, error);
+                if (elapsedMs + delay <= retry.budgetMs()) {
+                    retryTask = client.timer().schedule(this::nextAttempt, delay, TimeUnit.MILLISECONDS);
+                    listener.onNotice(Notice.retrying(model.id(), attemptsOnModel + 1, delay, error.code().wireName()));
+                    return true;
+                }
+            }
+            if (chainIndex + 1 < chain.size() && elapsedMs < retry.budgetMs()) {
+                chainIndex++;
+                attemptsOnModel = 0;
+                retryTask = client.timer().schedule(this::nextAttempt, 0, TimeUnit.MILLISECONDS);
+                return true;
+            }
+            return false;
+        }
+    }
 
-        private final HttpResponse.ResponseInfo info;
-        private final String contentType;
-        private final StringBuilder body = new StringBuilder();
+    private void finishWithError(DuplexException error, Usage usage) {
+        ModelEntry model;
+        synchronized (this) {
+            if (decided) {
+                return;
+            }
+            decided = true;
+            model = chain.get(chainIndex);
+        }
+        Usage reportedUsage = usage != null ? usage : Usage.estimated(UpstreamClient.estimateTokens(messages), 0);
+        DuplexException reported = attempts > 1 ? error.withMessage(error.getMessage() + " (after " + attempts
+                + " attempts" + (chain.size() > 1 ? " on " + triedModels() : "") + ")") : error;
+        record(model, error.code().wireName(), reportedUsage);
+        listener.onError(this, reported, reportedUsage, cost(model, reportedUsage));
+    }
 
-        FailureBody(HttpResponse.ResponseInfo info, String contentType) {
-            this.info = info;
-            this.contentType = contentType;
+    private synchronized String triedModels() {
+        return String.join(", ", chain.subList(0, chainIndex + 1).stream().map(ModelEntry::id).toList());
+    }
+
+    private Cost cost(ModelEntry model, Usage usage) {
+        return model.cost(usage, catalogue.currency());
+    }
+
+    private void record(ModelEntry model, String outcome, Usage usage) {
+        long now = System.nanoTime();
+        Long ttft;
+        synchronized (this) {
+            ttft = firstTokenNanos == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - startNanos);
+        }
+        Cost cost = cost(model, usage);
+        client.ledger().record(new GenerationRecord(id, java.time.Instant.now(), requested.id(), model.id(),
+                model.provider(), usage.inputTokens(), usage.outputTokens(), Boolean.TRUE.equals(usage.estimated()),
+                cost == null ? null : cost.total(), cost == null ? null : cost.currency(), ttft,
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos), outcome, attempts));
+    }
+
+    /** Relays one attempt's callbacks; only the current attempt's reach the listener. */
+    private final class Relay implements AttemptListener {
+
+        private final ModelEntry model;
+
+        Relay(ModelEntry model) {
+            this.model = model;
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
+        public void onToken(String text, long seq) {
+            if (seq == 1) {
+                firstToken();
+            }
+            listener.onToken(text, seq);
         }
 
-        @Override
-        public void onNext(String line) {
-            touch();
-            if (body.length() < MAX_ERROR_BODY_CHARS) {
-                body.append(line).append('\n');
-            } else {
-                onComplete();
+        private void firstToken() {
+            String failure;
+            synchronized (Generation.this) {
+                firstTokenNanos = System.nanoTime();
+                failure = requestedFailure;
+            }
+            client.breakers().succeeded(model.provider());
+            if (!model.id().equals(requested.id())) {
+                listener.onNotice(Notice.fallback(model.id(), requested.id(), failure));
             }
         }
 
         @Override
-        public void onError(Throwable throwable) {
-            onComplete();
+        public void onEnd(Attempt attempt, String finishReason, Usage usage) {
+            synchronized (Generation.this) {
+                if (decided) {
+                    return;
+                }
+                decided = true;
+            }
+            if ("cancelled".equals(finishReason)) {
+                client.breakers().released(model.provider());
+            } else {
+                client.breakers().succeeded(model.provider());
+            }
+            record(model, finishReason, usage);
+            listener.onEnd(Generation.this, finishReason, usage, cost(model, usage));
         }
 
         @Override
-        public void onComplete() {
-            fail(UpstreamErrors.fromResponse(info.statusCode(), contentType, body.toString(),
-                    info.headers().firstValue("retry-after").orElse(null)));
+        public void onError(Attempt attempt, DuplexException error, Usage usage) {
+            failed(attempt, error, usage);
         }
     }
 }

@@ -2,19 +2,20 @@ package dev.duplex.stream;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.provider.Catalogue;
+import dev.duplex.provider.ChatMessage;
+import dev.duplex.provider.CircuitBreakers;
+import dev.duplex.provider.ModelCatalogue;
+import dev.duplex.provider.ModelEntry;
+import dev.duplex.provider.Provider;
+import dev.duplex.usage.UsageLedger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonBuilderFactory;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,37 +26,49 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
- * Owns every call to the OpenAI-compatible upstream: the HTTP client, its executor, the timeout timer and the
- * set of generations still holding an exchange. Shutting the application down aborts them all.
+ * Owns every call to the providers: the HTTP client, its executor, the timer for timeouts and retries, and the
+ * set of attempts still holding an exchange. Shutting the application down aborts them all.
  *
- * <p>Threading: thread-safe; {@link #stream} may be called from any thread.
+ * <p>Threading: thread-safe; {@link #prepare} may be called from any thread.
  */
 @ApplicationScoped
 public class UpstreamClient {
 
     private static final Logger LOG = Logger.getLogger(UpstreamClient.class.getName());
-    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     @Inject
-    UpstreamSettings settings;
+    Config config;
 
-    private final Set<Generation> open = ConcurrentHashMap.newKeySet();
+    @Inject
+    ModelCatalogue catalogue;
+
+    @Inject
+    CircuitBreakers breakers;
+
+    @Inject
+    UsageLedger ledger;
+
+    private final Set<Attempt> open = ConcurrentHashMap.newKeySet();
+    private final Set<Generation> running = ConcurrentHashMap.newKeySet();
     private ExecutorService executor;
     private ScheduledExecutorService timer;
     private HttpClient http;
 
     @PostConstruct
     void start() {
-        executor = Executors.newFixedThreadPool(settings.threads(), named("duplex-upstream"));
+        int threads = config.getOptionalValue("duplex.upstream.threads", Integer.class)
+                .orElse(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        executor = Executors.newFixedThreadPool(threads, named("duplex-upstream"));
         ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1, named("duplex-upstream-timer"));
         scheduled.setRemoveOnCancelPolicy(true);
         timer = scheduled;
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(settings.connectTimeoutMs()))
+                .connectTimeout(Duration.ofMillis(millis("duplex.upstream.connect-timeout-ms", 10_000)))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
@@ -63,8 +76,9 @@ public class UpstreamClient {
 
     @PreDestroy
     void stop() {
-        open.forEach(generation -> generation.fail(
-                new DuplexException(ErrorCode.SHUTTING_DOWN, "The server is shutting down.")));
+        DuplexException shutdown = new DuplexException(ErrorCode.SHUTTING_DOWN, "The server is shutting down.");
+        running.forEach(generation -> generation.fail(shutdown));
+        open.forEach(attempt -> attempt.fail(shutdown));
         timer.shutdownNow();
         executor.shutdownNow();
         try {
@@ -75,60 +89,75 @@ public class UpstreamClient {
     }
 
     /**
-     * Starts generation {@code id}: streams a completion of {@code messages} from {@code model} to
-     * {@code listener}. The returned generation is already running and can be cancelled.
+     * Prepares generation {@code id}: a streamed answer to {@code messages} from {@code model} (null: the default
+     * model) or its fallbacks, reported to {@code listener} once {@link Generation#start()} is called.
+     *
+     * @throws DuplexException {@code unknown_model} when the catalogue has no such model
      */
-    public Generation stream(String id, String model, List<ChatMessage> messages, GenerationListener listener) {
-        URI base = settings.baseUrl().orElseThrow(() -> new DuplexException(ErrorCode.UPSTREAM_UNREACHABLE,
-                "No upstream is configured (set duplex.upstream.base-url) and the demo address is not known yet."));
-        URI endpoint = URI.create(stripSlash(base.toString()) + "/chat/completions");
-        String apiKey = settings.apiKey().orElse(null);
-        UpstreamCall call = new UpstreamCall(model, endpoint, apiKey,
-                TimeUnit.MILLISECONDS.toNanos(settings.firstTokenTimeoutMs()),
-                TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMs()),
-                estimateTokens(messages));
-        Generation generation = new Generation(id, call, listener, timer, open::remove);
-        open.add(generation);
-        try {
-            generation.start(http, request(call, messages));
-        } catch (RuntimeException e) {
-            generation.fail(new DuplexException(ErrorCode.INTERNAL_ERROR, "Could not start the upstream request.", e));
-            open.remove(generation);
-            LOG.warning(() -> "Could not start upstream request to " + endpoint + ": " + e);
-        }
+    public Generation prepare(String id, String model, List<ChatMessage> messages, GenerationListener listener) {
+        Catalogue current = catalogue.current();
+        ModelEntry entry = current.model(model);
+        Generation generation = new Generation(id, entry, current, messages, new Forget(listener), this, retryPolicy());
+        running.add(generation);
         return generation;
     }
 
-    /** Generations whose upstream exchange is still open. */
+    /** Generations not yet ended. */
+    @Gauge(name = "duplex.generations.running", unit = "none", absolute = true,
+            description = "Generations not yet ended")
+    public int runningGenerations() {
+        return running.size();
+    }
+
+    /** Attempts whose upstream exchange is still open. */
     @Gauge(name = "duplex.upstream.exchanges.open", unit = "none", absolute = true,
             description = "Upstream HTTP exchanges currently open")
     public int openExchanges() {
         return open.size();
     }
 
-    private HttpRequest request(UpstreamCall call, List<ChatMessage> messages) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(call.endpoint())
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body(call.model(), messages)));
-        if (call.apiKey() != null) {
-            builder.header("Authorization", "Bearer " + call.apiKey());
-        }
-        return builder.build();
+    Attempt attempt(ModelEntry model, Provider provider, List<ChatMessage> messages, AttemptListener listener) {
+        long firstTokenMs = provider.timeoutMs() != null ? provider.timeoutMs()
+                : millis("duplex.upstream.first-token-timeout-ms", 120_000);
+        UpstreamCall call = new UpstreamCall(model, provider, TimeUnit.MILLISECONDS.toNanos(firstTokenMs),
+                TimeUnit.MILLISECONDS.toNanos(millis("duplex.upstream.idle-timeout-ms", 60_000)),
+                estimateTokens(messages));
+        return new Attempt(call, messages, listener, timer, open::remove);
     }
 
-    static String body(String model, List<ChatMessage> messages) {
-        JsonArrayBuilder array = JSON.createArrayBuilder();
-        for (ChatMessage message : messages) {
-            array.add(JSON.createObjectBuilder().add("role", message.role()).add("content", message.content()));
+    /** Registers and starts an attempt; a request that cannot even be built fails the attempt. */
+    void begin(Attempt attempt) {
+        open.add(attempt);
+        try {
+            attempt.start(http);
+        } catch (RuntimeException e) {
+            open.remove(attempt);
+            LOG.warning(() -> "Could not start the request of " + attempt.call() + ": " + e);
+            attempt.fail(e instanceof DuplexException duplex ? duplex
+                    : new DuplexException(ErrorCode.INTERNAL_ERROR, "Could not start the upstream request.", e));
         }
-        return JSON.createObjectBuilder()
-                .add("model", model)
-                .add("stream", true)
-                .add("stream_options", JSON.createObjectBuilder().add("include_usage", true))
-                .add("messages", array)
-                .build()
-                .toString();
+    }
+
+    CircuitBreakers breakers() {
+        return breakers;
+    }
+
+    UsageLedger ledger() {
+        return ledger;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    private RetryPolicy retryPolicy() {
+        return new RetryPolicy(config.getOptionalValue("duplex.retry.max-attempts", Integer.class).orElse(3),
+                millis("duplex.retry.base-delay-ms", 500), millis("duplex.retry.max-delay-ms", 8_000),
+                millis("duplex.retry.budget-ms", 30_000));
+    }
+
+    private long millis(String key, long defaultValue) {
+        return config.getOptionalValue(key, Long.class).orElse(defaultValue);
     }
 
     /** About four characters a token: only used when the provider does not report usage. */
@@ -140,10 +169,6 @@ public class UpstreamClient {
         return (chars + 3) / 4;
     }
 
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
     private static ThreadFactory named(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
@@ -151,5 +176,39 @@ public class UpstreamClient {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** Drops a generation from {@link #running} when it ends, then passes the outcome on. */
+    private final class Forget implements GenerationListener {
+
+        private final GenerationListener listener;
+
+        Forget(GenerationListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onToken(String text, long seq) {
+            listener.onToken(text, seq);
+        }
+
+        @Override
+        public void onNotice(Notice notice) {
+            listener.onNotice(notice);
+        }
+
+        @Override
+        public void onEnd(Generation generation, String finishReason, dev.duplex.provider.Usage usage,
+                          dev.duplex.provider.Cost cost) {
+            running.remove(generation);
+            listener.onEnd(generation, finishReason, usage, cost);
+        }
+
+        @Override
+        public void onError(Generation generation, DuplexException error, dev.duplex.provider.Usage usage,
+                            dev.duplex.provider.Cost cost) {
+            running.remove(generation);
+            listener.onError(generation, error, usage, cost);
+        }
     }
 }

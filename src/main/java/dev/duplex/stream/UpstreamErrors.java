@@ -2,17 +2,13 @@ package dev.duplex.stream;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
+import dev.duplex.provider.ProviderJson;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReaderFactory;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 
 /**
  * Explains a response that is not a 200 event stream: the HTTP status, the provider's own error message (read
@@ -20,7 +16,6 @@ import java.util.Map;
  */
 final class UpstreamErrors {
 
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
     private static final int MAX_EXCERPT = 300;
 
     private UpstreamErrors() {
@@ -36,6 +31,9 @@ final class UpstreamErrors {
         ErrorCode code = switch (status) {
             case 401, 403 -> ErrorCode.UPSTREAM_AUTH_FAILED;
             case 429 -> ErrorCode.UPSTREAM_RATE_LIMITED;
+            case 404 -> ErrorCode.UPSTREAM_MODEL_NOT_FOUND;
+            case 400, 413, 422 -> ErrorCode.UPSTREAM_BAD_REQUEST;
+            case 529 -> ErrorCode.UPSTREAM_OVERLOADED;
             default -> ErrorCode.UPSTREAM_HTTP_ERROR;
         };
         String message = "The model provider answered HTTP " + status
@@ -45,16 +43,8 @@ final class UpstreamErrors {
 
     /** The provider's message: {@code error.message} of a JSON body, else the start of the body text. */
     static String providerMessage(String body) {
-        String trimmed = body.strip();
-        if (trimmed.startsWith("{")) {
-            try (var reader = READERS.createReader(new StringReader(trimmed))) {
-                JsonObject object = reader.readObject();
-                return excerpt(OpenAiEventDecoder.errorMessage(object));
-            } catch (JsonException | IllegalStateException e) {
-                // not JSON after all: fall through to the text excerpt
-            }
-        }
-        return excerpt(trimmed);
+        JsonObject object = ProviderJson.objectOrNull(body);
+        return excerpt(object != null ? ProviderJson.errorMessage(object) : body.strip());
     }
 
     /** Retry-After as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3); null when absent or unreadable. */

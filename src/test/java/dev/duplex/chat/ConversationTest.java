@@ -2,7 +2,7 @@ package dev.duplex.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.duplex.stream.ChatMessage;
+import dev.duplex.provider.ChatMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

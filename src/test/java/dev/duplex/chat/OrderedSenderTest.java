@@ -49,7 +49,7 @@ class OrderedSenderTest {
         completeNext(true);
         assertEquals(List.of("Start", "abc#3"), sent);
         sender.sendToken("d", 4);
-        sender.send(new ServerFrame.End("g", "stop", null));
+        sender.send(new ServerFrame.End("g", "stop", null, null, null, null));
         completeNext(true);
         completeNext(true);
         assertEquals(List.of("Start", "abc#3", "d#4", "End"), sent);

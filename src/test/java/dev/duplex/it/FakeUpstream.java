@@ -315,8 +315,18 @@ final class FakeUpstream implements AutoCloseable {
             return json().getJsonArray("messages");
         }
 
+        /** The last user message, in OpenAI, Anthropic and Ollama ({@code messages}) or Gemini ({@code contents}) form. */
         String lastUserMessage() {
             if (body.isEmpty()) {
+                return "";
+            }
+            if (json().get("contents") instanceof JsonArray contents) {
+                for (int i = contents.size() - 1; i >= 0; i--) {
+                    JsonObject content = contents.getJsonObject(i);
+                    if ("user".equals(content.getString("role"))) {
+                        return content.getJsonArray("parts").getJsonObject(0).getString("text");
+                    }
+                }
                 return "";
             }
             JsonArray messages = messages();

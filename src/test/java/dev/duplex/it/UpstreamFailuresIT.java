@@ -44,6 +44,10 @@ class UpstreamFailuresIT {
                 "duplex.upstream.connect-timeout-ms", "1000",
                 "duplex.upstream.first-token-timeout-ms", "1500",
                 "duplex.upstream.idle-timeout-ms", "1000",
+                // one attempt per message, no breaker: each failure is seen as the client gets it without retries
+                // (retries, fallbacks and the breaker are ProvidersIT's subject)
+                "duplex.retry.max-attempts", "1",
+                "duplex.breaker.failure-threshold", "1000000",
                 "duplex.demo.enabled", "false"));
     }
 
@@ -193,6 +197,7 @@ class UpstreamFailuresIT {
         assertEquals(500, boom.getInt("status"));
         assertTrue(boom.getString("message").contains("The server had an error"));
         JsonObject missing = failure("no-such-model");
+        assertEquals("upstream_model_not_found", missing.getString("code"));
         assertEquals(404, missing.getInt("status"));
         assertTrue(missing.getString("message").contains("does not exist"));
     }

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.provider.ModelEntry;
+import dev.duplex.provider.Provider;
+import dev.duplex.provider.ProviderKind;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -56,10 +62,15 @@ class UpstreamErrorsTest {
 
     @Test
     void redactsTheApiKeyFromAnyMessage() {
-        UpstreamCall call = new UpstreamCall("m", java.net.URI.create("http://x"), "sk-secret-123", 1, 1, 1);
+        Provider provider = new Provider("p", ProviderKind.OPENAI, URI.create("http://x"), "sk-secret-123",
+                Map.of("X-Tenant-Secret", "tenant-42-secret"), null);
+        ModelEntry model = new ModelEntry("m", "p", "m", "m", null, null, null, null, List.of());
+        UpstreamCall call = new UpstreamCall(model, provider, 1, 1, 1);
         DuplexException e = call.redact(new DuplexException(ErrorCode.UPSTREAM_AUTH_FAILED,
                 "Incorrect API key provided: sk-secret-123.", 401, null, null));
         assertEquals("Incorrect API key provided: [redacted].", e.getMessage());
         assertEquals(401, e.status());
+        assertEquals("bad header [redacted]", call.redact(new DuplexException(ErrorCode.UPSTREAM_BAD_REQUEST,
+                "bad header tenant-42-secret")).getMessage());
     }
 }

@@ -1,4 +1,4 @@
-package dev.duplex.stream;
+package dev.duplex.provider;
 
 import java.util.function.Consumer;
 

@@ -1,4 +1,4 @@
-package dev.duplex.stream;
+package dev.duplex.provider;
 
 /** One message of the conversation sent upstream: role {@code system}, {@code user} or {@code assistant}. */
 public record ChatMessage(String role, String content) {

@@ -1,11 +1,10 @@
-package dev.duplex.stream;
+package dev.duplex.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class OpenAiEventDecoderTest {
                         "{\"choices\":[{\"delta\":{\"content\":\"q\"}}],\"usage\":null}", List.of("text:q")),
                 Arguments.of("errorObjectUnder200",
                         "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}",
-                        List.of("error:The server had an error")),
+                        List.of("error:The server had an error (transient)")),
                 Arguments.of("doneMarker", "[DONE]", List.of("done")));
     }
 
@@ -72,33 +71,8 @@ class OpenAiEventDecoderTest {
     }
 
     private static List<String> decode(SseEvent event) {
-        List<String> seen = new ArrayList<>();
-        new OpenAiEventDecoder(new StreamListener() {
-            @Override
-            public void text(String delta) {
-                seen.add("text:" + delta);
-            }
-
-            @Override
-            public void finish(String reason) {
-                seen.add("finish:" + reason);
-            }
-
-            @Override
-            public void usage(Usage usage) {
-                seen.add("usage:" + usage.inputTokens() + "/" + usage.outputTokens());
-            }
-
-            @Override
-            public void done() {
-                seen.add("done");
-            }
-
-            @Override
-            public void providerError(String message) {
-                seen.add("error:" + message);
-            }
-        }).accept(event);
-        return seen;
+        RecordingListener listener = new RecordingListener();
+        new OpenAiEventDecoder(listener).accept(event);
+        return listener.seen;
     }
 }

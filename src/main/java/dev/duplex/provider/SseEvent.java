@@ -1,4 +1,4 @@
-package dev.duplex.stream;
+package dev.duplex.provider;
 
 /**
  * One dispatched server-sent event: its type ({@code message} unless an {@code event:} field named another),

@@ -1,4 +1,4 @@
-package dev.duplex.stream;
+package dev.duplex.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

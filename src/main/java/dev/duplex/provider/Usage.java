@@ -1,4 +1,4 @@
-package dev.duplex.stream;
+package dev.duplex.provider;
 
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;

@@ -1,0 +1,30 @@
+package dev.duplex.usage;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/**
+ * {@code GET /api/usage}: totals per model since the server started and the latest generations
+ * ({@code ?limit=}, default 50), newest first. The durable record is the {@code dev.duplex.usage} log.
+ */
+@Path("usage")
+public class UsageResource {
+
+    public record Usage(List<UsageLedger.ModelTotals> totals, List<GenerationRecord> recent) {
+    }
+
+    @Inject
+    UsageLedger ledger;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Usage usage(@QueryParam("limit") @DefaultValue("50") int limit) {
+        return new Usage(ledger.totals(), ledger.recent(Math.min(limit, 1000)));
+    }
+}
