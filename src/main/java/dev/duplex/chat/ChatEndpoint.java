@@ -197,7 +197,8 @@ public class ChatEndpoint {
         @Override
         public void onError(Generation generation, DuplexException error, Usage usage, Cost cost) {
             settle(generation);
-            sender.send(ServerFrame.Error.of(error, turn.id, usage, cost, generation.model(), generation.provider()));
+            sender.send(ServerFrame.Error.of(error, turn.id, !generation.text().isEmpty(), usage, cost,
+                    generation.model(), generation.provider()));
         }
 
         private void settle(Generation generation) {

@@ -48,20 +48,21 @@ public sealed interface ServerFrame {
      * An error. With {@code id} it is the terminal frame of that generation (and {@code usage} says what was
      * consumed); without, it answers a client frame that was refused.
      */
-    @JsonbPropertyOrder({"type", "code", "message", "id", "status", "retryAfterMs", "usage", "cost", "model",
-            "provider"})
-    record Error(String type, String code, String message, String id, Integer status,
+    @JsonbPropertyOrder({"type", "code", "message", "id", "partial", "status", "retryAfterMs", "usage", "cost",
+            "model", "provider"})
+    record Error(String type, String code, String message, String id, Boolean partial, Integer status,
                  @JsonbProperty("retry_after_ms") Long retryAfterMs, Usage usage, Cost cost, String model,
                  String provider) implements ServerFrame {
 
         public static Error of(DuplexException e) {
-            return new Error("error", e.code().wireName(), e.getMessage(), null, e.status(), e.retryAfterMs(), null,
-                    null, null, null);
+            return new Error("error", e.code().wireName(), e.getMessage(), null, null, e.status(), e.retryAfterMs(),
+                    null, null, null, null);
         }
 
-        public static Error of(DuplexException e, String generationId, Usage usage, Cost cost, String model,
-                               String provider) {
-            return new Error("error", e.code().wireName(), e.getMessage(), generationId, e.status(),
+        /** The terminal frame of a failed generation; {@code partial}: some of the answer reached the client. */
+        public static Error of(DuplexException e, String generationId, boolean partial, Usage usage, Cost cost,
+                               String model, String provider) {
+            return new Error("error", e.code().wireName(), e.getMessage(), generationId, partial, e.status(),
                     e.retryAfterMs(), usage, cost, model, provider);
         }
     }

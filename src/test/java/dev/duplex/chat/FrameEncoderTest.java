@@ -60,9 +60,9 @@ class FrameEncoderTest {
     void upstreamErrorCarriesStatusAndRetryAfter() {
         DuplexException e = new DuplexException(ErrorCode.UPSTREAM_RATE_LIMITED, "slow down", 429, 2000L, null);
         assertEquals("{\"type\":\"error\",\"code\":\"upstream_rate_limited\",\"message\":\"slow down\",\"id\":\"g\","
-                        + "\"status\":429,\"retry_after_ms\":2000,\"usage\":{\"input_tokens\":1,\"output_tokens\":0,"
+                        + "\"partial\":false,\"status\":429,\"retry_after_ms\":2000,\"usage\":{\"input_tokens\":1,\"output_tokens\":0,"
                         + "\"estimated\":true}}",
-                ENCODER.encode(ServerFrame.Error.of(e, "g", Usage.estimated(1, 0), null, null, null)));
+                ENCODER.encode(ServerFrame.Error.of(e, "g", false, Usage.estimated(1, 0), null, null, null)));
     }
 
     @Test

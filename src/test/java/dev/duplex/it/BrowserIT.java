@@ -30,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The page in a real headless Chromium (Debian's), with Duplex's own demo model as the upstream, exactly as a
@@ -46,7 +47,11 @@ class BrowserIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.duplex(Map.of("duplex.demo.token-interval-ms", "50"));
+        return Deployments.duplex(Map.of("duplex.demo.token-interval-ms", "50",
+                "duplex.upstream.models", "duplex-demo-large",
+                "duplex.model.duplex-demo-large.display-name", "Demo large",
+                "duplex.model.duplex-demo-large.price-input", "1000",
+                "duplex.model.duplex-demo-large.price-output", "2000"));
     }
 
     @BeforeEach
@@ -197,6 +202,22 @@ class BrowserIT {
 
     private String connectionState() {
         return browser.findElement(By.id("connection-text")).getAttribute("data-state");
+    }
+
+    @Test
+    void thePickedModelAnswersAndTheAnswerSaysWhoAndAtWhatCost() {
+        Select picker = new Select(browser.findElement(By.id("model")));
+        assertTrue(browser.findElement(By.id("model-picker")).isDisplayed(), "two models: the picker is shown");
+        assertEquals(List.of("duplex-demo", "Demo large"),
+                picker.getOptions().stream().map(WebElement::getText).toList());
+        picker.selectByVisibleText("Demo large");
+        WebElement input = browser.findElement(By.id("input"));
+        input.sendKeys("Hi");
+        input.sendKeys(Keys.ENTER);
+        WebElement answer = assistantTurn(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(answer.getAttribute("data-state")));
+        String status = answer.findElement(By.className("status")).getText();
+        assertTrue(status.startsWith("Done") && status.endsWith(" USD · duplex-demo-large"), status);
     }
 
     private WebElement assistantTurn(int n) {

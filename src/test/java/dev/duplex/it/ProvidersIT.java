@@ -351,6 +351,7 @@ class ProvidersIT {
                         + ANTHROPIC_KEY + "\"}}"));
         JsonObject error = last(ask("claude-x", "bad key"));
         assertEquals("upstream_auth_failed", error.getString("code"), error.toString());
+        assertFalse(error.getBoolean("partial"));
         assertEquals(401, error.getInt("status"));
         assertTrue(error.getString("message").contains("invalid x-api-key [redacted]"), error.toString());
         assertEquals(1, requests("bad key"));
@@ -407,6 +408,7 @@ class ProvidersIT {
         assertEquals("Partial", WsClient.text(frames));
         JsonObject error = last(frames);
         assertEquals("upstream_error", error.getString("code"), error.toString());
+        assertTrue(error.getBoolean("partial"), "the client is told its answer is partial");
         assertEquals(7, error.getJsonObject("usage").getInt("input_tokens"));
         assertTrue(notices(frames).isEmpty());
         assertEquals(1, requests("overloaded midway"));
