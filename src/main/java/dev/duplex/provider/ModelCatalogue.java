@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,12 +21,15 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Reads the providers ({@code duplex.provider.<name>.*}) and the model catalogue ({@code duplex.model.<id>.*})
- * from MicroProfile Config on every call, so a change made with Payara's {@code set-config-property} applies to the
- * next message without a restart. The core's {@code duplex.upstream.*} keys define one OpenAI-compatible provider
+ * from MicroProfile Config, again at most every {@code duplex.catalogue.refresh-ms} (default 1000), so a change
+ * made with Payara's {@code set-config-property} applies within a second without a restart. Reading it for every
+ * message cost 28% of the server's CPU at 500 sessions: finding the names scans every property of every config
+ * source (docs/benchmarks.md). The core's {@code duplex.upstream.*} keys define one OpenAI-compatible provider
  * named {@code upstream}; with nothing configured, the built-in demo model answers. A broken entry (unknown kind,
  * model of an unknown provider) is left out and logged once.
  *
- * <p>Threading: thread-safe; each call builds a new immutable {@link Catalogue}.
+ * <p>Threading: thread-safe; the current {@link Catalogue} is immutable and replaced whole. Two threads may both
+ * reload it when it expires; either result is right.
  */
 @ApplicationScoped
 public class ModelCatalogue {
@@ -44,8 +48,29 @@ public class ModelCatalogue {
     DemoAddress demoAddress;
 
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private volatile Loaded loaded;
 
+    private record Loaded(Catalogue catalogue, long atNanos) {
+    }
+
+    /** The catalogue as configured now (at most {@code duplex.catalogue.refresh-ms} old). */
     public Catalogue current() {
+        Loaded last = loaded;
+        long now = System.nanoTime();
+        if (last != null && now - last.atNanos() < TimeUnit.MILLISECONDS.toNanos(refreshMs())) {
+            return last.catalogue();
+        }
+        Catalogue fresh = read();
+        boolean demoAddressKnown = !fresh.demo() || fresh.providers().get(DEMO_PROVIDER).baseUrl() != null;
+        loaded = demoAddressKnown ? new Loaded(fresh, now) : null;
+        return fresh;
+    }
+
+    private long refreshMs() {
+        return config.getOptionalValue("duplex.catalogue.refresh-ms", Long.class).orElse(1000L);
+    }
+
+    private Catalogue read() {
         Map<String, Provider> providers = new LinkedHashMap<>();
         Map<String, ModelEntry> models = new LinkedHashMap<>();
         Optional<String> upstreamUrl = text("duplex.upstream.base-url");

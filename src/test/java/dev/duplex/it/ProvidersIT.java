@@ -53,6 +53,13 @@ class ProvidersIT {
                 Map.entry("duplex.provider.oai.kind", "openai"),
                 Map.entry("duplex.provider.oai.base-url", base + "/v1"),
                 Map.entry("duplex.provider.oai.api-key", OPENAI_KEY),
+                // providers whose failures are each test's own: a breaker counts failures across messages
+                Map.entry("duplex.provider.retrying.kind", "openai"),
+                Map.entry("duplex.provider.retrying.base-url", base + "/v1"),
+                Map.entry("duplex.provider.patient.kind", "openai"),
+                Map.entry("duplex.provider.patient.base-url", base + "/v1"),
+                Map.entry("duplex.model.gpt-retry.provider", "retrying"),
+                Map.entry("duplex.model.gpt-patient.provider", "patient"),
                 Map.entry("duplex.provider.claude.kind", "anthropic"),
                 Map.entry("duplex.provider.claude.base-url", base + "/anthropic/v1"),
                 Map.entry("duplex.provider.claude.api-key", ANTHROPIC_KEY),
@@ -83,6 +90,9 @@ class ProvidersIT {
                 Map.entry("duplex.model.gemini-2.5-flash.provider", "google"),
                 Map.entry("duplex.model.llama-x.provider", "local"),
                 Map.entry("duplex.model.llama-x.name", "llama3.2"),
+                Map.entry("duplex.provider.nowhere.kind", "openai"),
+                Map.entry("duplex.provider.nowhere.base-url", "http://127.0.0.1:" + closedPort() + "/v1"),
+                Map.entry("duplex.model.unreachable.provider", "nowhere"),
                 Map.entry("duplex.model.brittle.provider", "flaky"),
                 Map.entry("duplex.model.flaky-x.provider", "flaky"),
                 Map.entry("duplex.model.flaky-x.fallback", "gpt-x"),
@@ -96,6 +106,15 @@ class ProvidersIT {
                 Map.entry("duplex.breaker.open-ms", "1500"),
                 Map.entry("duplex.upstream.first-token-timeout-ms", "3000"),
                 Map.entry("duplex.upstream.idle-timeout-ms", "3000")));
+    }
+
+    /** A loopback port nothing listens on: connections to it are refused. */
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
@@ -177,7 +196,8 @@ class ProvidersIT {
         assertEquals("gpt-x", body.getString("default_model"));
         JsonArray models = body.getJsonArray("models");
         List<String> ids = models.stream().map(m -> m.asJsonObject().getString("id")).toList();
-        assertEquals(List.of("brittle", "claude-busy", "claude-x", "flaky-x", "gemini-2.5-flash", "gpt-x", "llama-x"),
+        assertEquals(List.of("brittle", "claude-busy", "claude-x", "flaky-x", "gemini-2.5-flash", "gpt-patient",
+                        "gpt-retry", "gpt-x", "llama-x", "unreachable"),
                 ids.stream().sorted().toList());
         JsonObject claude = models.stream().map(m -> m.asJsonObject())
                 .filter(m -> m.getString("id").equals("claude-x")).findFirst().orElseThrow();
@@ -314,7 +334,7 @@ class ProvidersIT {
                 openAiAnswer("third time lucky").play(exchange);
             }
         });
-        List<JsonObject> frames = ask("gpt-x", "retry 503");
+        List<JsonObject> frames = ask("gpt-retry", "retry 503");
         assertEquals("third time lucky", WsClient.text(frames));
         assertEquals("end", last(frames).getString("type"));
         List<JsonObject> notices = notices(frames);
@@ -335,13 +355,83 @@ class ProvidersIT {
                 openAiAnswer("after waiting").play(exchange);
             }
         });
-        List<JsonObject> frames = ask("gpt-x", "retry 429");
+        List<JsonObject> frames = ask("gpt-retry", "retry 429");
         assertEquals("after waiting", WsClient.text(frames));
         assertEquals(1000, notices(frames).get(0).getInt("delay_ms"));
         List<FakeUpstream.Exchange> seen = UPSTREAM.exchanges().stream()
                 .filter(e -> e.lastUserMessage().equals("retry 429")).toList();
         long waitedMs = (seen.get(1).receivedNanos - seen.get(0).receivedNanos) / 1_000_000;
         assertTrue(waitedMs >= 1000, "retried after " + waitedMs + " ms despite Retry-After: 1");
+    }
+
+    @Test
+    void anOverloadedErrorEventBeforeTheFirstTokenIsRetried() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        UPSTREAM.on("overloaded early", exchange -> {
+            exchange.sseHead();
+            exchange.chunk(anthropic("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":"
+                    + "{\"input_tokens\":7,\"output_tokens\":1}}}"));
+            if (calls.incrementAndGet() == 1) {
+                exchange.chunk(anthropic("error",
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+                exchange.endBody();
+                return;
+            }
+            exchange.chunk(anthropic("content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"ok\"}}"));
+            exchange.chunk(anthropic("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                    + "\"end_turn\"},\"usage\":{\"output_tokens\":1}}"));
+            exchange.chunk(anthropic("message_stop", "{\"type\":\"message_stop\"}"));
+            exchange.endBody();
+        });
+        List<JsonObject> frames = ask("claude-x", "overloaded early");
+        assertEquals("ok", WsClient.text(frames));
+        assertEquals("retrying", notices(frames).get(0).getString("code"));
+        assertEquals(2, requests("overloaded early"));
+    }
+
+    @Test
+    void aRefusedConnectionIsRetriedThenNamed() throws Exception {
+        List<JsonObject> frames = ask("unreachable", "anyone there");
+        assertEquals(2, notices(frames).size(), frames.toString());
+        JsonObject error = last(frames);
+        assertEquals("upstream_unreachable", error.getString("code"), error.toString());
+        assertTrue(error.getString("message").contains("connection refused")
+                && error.getString("message").endsWith("(after 3 attempts)"), error.toString());
+    }
+
+    @Test
+    void aRetryAfterBeyondTheBudgetEndsAtOnceWithTheProvidersWords() throws Exception {
+        UPSTREAM.on("quota gone", exchange -> exchange.respond(429, "application/json",
+                "{\"error\": {\"code\": 429, \"message\": \"Resource has been exhausted (e.g. check quota).\","
+                        + " \"status\": \"RESOURCE_EXHAUSTED\"}}", "Retry-After: 3600"));
+        long started = System.nanoTime();
+        List<JsonObject> frames = ask("gemini-2.5-flash", "quota gone");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        JsonObject error = last(frames);
+        assertEquals("upstream_rate_limited", error.getString("code"), error.toString());
+        assertEquals(3_600_000, error.getInt("retry_after_ms"));
+        assertTrue(error.getString("message").contains("Resource has been exhausted"), error.toString());
+        assertTrue(notices(frames).isEmpty());
+        assertEquals(1, requests("quota gone"));
+        assertTrue(millis < 3000, "a wait longer than the budget is not waited for: " + millis + " ms");
+    }
+
+    @Test
+    void cancelDuringABackOffStopsTheRetry() throws Exception {
+        UPSTREAM.on("cancel while waiting", exchange -> exchange.respond(503, "application/json",
+                "{\"error\":{\"message\":\"busy\"}}", "Retry-After: 2"));
+        try (WsClient client = WsClient.connect(Deployments.chat(deployed))) {
+            client.send("{\"type\":\"message\",\"content\":\"cancel while waiting\",\"model\":\"gpt-patient\"}");
+            client.next("start");
+            assertEquals("retrying", client.next("notice").getString("code"));
+            client.send("{\"type\":\"cancel\"}");
+            JsonObject end = client.next("end");
+            assertEquals("cancelled", end.getString("finish_reason"));
+            assertTrue(end.getJsonObject("usage").getBoolean("estimated"));
+        }
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+                .until(() -> requests("cancel while waiting") == 1);
     }
 
     @Test
