@@ -1,8 +1,15 @@
 package dev.duplex.chat;
 
+import dev.duplex.conversation.AnswerOutcome;
+import dev.duplex.conversation.AnswerRecorder;
+import dev.duplex.conversation.BegunTurn;
+import dev.duplex.conversation.ConversationStore;
+import dev.duplex.conversation.MessageStatus;
+import dev.duplex.conversation.TurnRequest;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.Cost;
+import dev.duplex.provider.ModelCatalogue;
 import dev.duplex.provider.Usage;
 import dev.duplex.stream.Generation;
 import dev.duplex.stream.GenerationListener;
@@ -28,9 +35,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * most one generation at a time, and relays its tokens through the session's {@link OrderedSender}.
  *
  * <p>Threading: the container calls the {@code @On*} methods one at a time; generation callbacks arrive on
- * HttpClient and timer threads and only touch the thread-safe sender, conversation and {@code running}.
+ * HttpClient and timer threads and only touch the thread-safe sender, the recorder and {@code running}.
  */
-@ServerEndpoint("/ws/chat")
+@ServerEndpoint(value = "/ws/chat", configurator = IdentityConfigurator.class)
 public class ChatEndpoint {
 
     /** The largest client text frame, in UTF-8 bytes (also reported by {@code GET /api/info}). */
@@ -41,6 +48,15 @@ public class ChatEndpoint {
 
     @Inject
     UpstreamClient upstream;
+
+    @Inject
+    ModelCatalogue catalogue;
+
+    @Inject
+    ConversationStore store;
+
+    @Inject
+    AnswerRecorder recorder;
 
     @Inject
     ClientFrameDecoder decoder;
@@ -60,12 +76,13 @@ public class ChatEndpoint {
 
     private Session session;
     private OrderedSender sender;
-    private final Conversation conversation = new Conversation();
+    private String owner;
     private final AtomicReference<Turn> running = new AtomicReference<>();
 
     @OnOpen
     public void open(Session session) {
         this.session = session;
+        owner = (String) session.getUserProperties().get(IdentityConfigurator.OWNER);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
@@ -86,7 +103,10 @@ public class ChatEndpoint {
             return;
         }
         if (frame instanceof ClientFrame.Message message) {
-            start(message);
+            start(message.model(), new TurnRequest(message.conversationId(), message.content(), message.system(),
+                    message.editOf(), false));
+        } else if (frame instanceof ClientFrame.Regenerate regenerate) {
+            start(regenerate.model(), new TurnRequest(regenerate.conversationId(), null, null, null, true));
         } else if (frame instanceof ClientFrame.Cancel) {
             cancel();
         } else if (frame instanceof ClientFrame.Ping) {
@@ -125,7 +145,11 @@ public class ChatEndpoint {
         LOG.log(Level.FINE, "WebSocket error on session " + session.getId(), failure);
     }
 
-    private void start(ClientFrame.Message message) {
+    /**
+     * Starts a turn: the question is committed to the database before the model is asked, with an empty answer
+     * in status streaming that is saved as it grows and when it ends.
+     */
+    private void start(String model, TurnRequest request) {
         Turn turn = new Turn(UUID.randomUUID().toString());
         if (!running.compareAndSet(null, turn)) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.BUSY,
@@ -133,17 +157,21 @@ public class ChatEndpoint {
             return;
         }
         Generation generation;
+        BegunTurn begun;
         try {
-            generation = upstream.prepare(turn.id, message.model(),
-                    conversation.begin(message.content(), message.system()), new TurnListener(turn));
-        } catch (DuplexException e) {
-            conversation.withdraw();
+            String modelId = catalogue.current().model(model).id();
+            begun = store.begin(owner, request.generation(turn.id, modelId));
+            generation = upstream.prepare(turn.id, modelId, begun.history(), new TurnListener(turn));
+        } catch (RuntimeException e) {
             running.compareAndSet(turn, null);
-            sender.send(ServerFrame.Error.of(e));
+            sender.send(ServerFrame.Error.of(DuplexException.of(e)));
             return;
         }
         turn.generation = generation;
-        sender.send(new ServerFrame.Start(turn.id, generation.requestedModel()));
+        turn.answerId = begun.answerId();
+        sender.send(new ServerFrame.Start(turn.id, generation.requestedModel(), begun.conversationId(),
+                begun.questionId(), begun.answerId(), generation.historyDropped()));
+        turn.recording = recorder.record(begun.answerId(), generation::text);
         generation.start();
     }
 
@@ -154,11 +182,21 @@ public class ChatEndpoint {
         }
     }
 
-    /** The generation in progress on this connection. */
+    private static AnswerOutcome outcome(Generation generation, MessageStatus status, String finishReason,
+                                         DuplexException error, Usage usage, Cost cost) {
+        return new AnswerOutcome(generation.text(), status, generation.model(), generation.provider(), finishReason,
+                error == null ? null : error.code().wireName(), error == null ? null : error.getMessage(),
+                usage.inputTokens(), usage.outputTokens(), Boolean.TRUE.equals(usage.estimated()),
+                cost == null ? null : cost.total(), cost == null ? null : cost.currency());
+    }
+
+    /** The generation in progress on this connection, and the answer it is saved as. */
     private static final class Turn {
 
         final String id;
         volatile Generation generation;
+        volatile String answerId;
+        volatile AnswerRecorder.Recording recording;
 
         Turn(String id) {
             this.id = id;
@@ -166,8 +204,9 @@ public class ChatEndpoint {
     }
 
     /**
-     * Relays one generation. On its outcome the answer is recorded and the connection freed before the
-     * terminal frame is queued, so a client that sends its next message on {@code end} is never told busy.
+     * Relays one generation. On its outcome the answer is committed and the connection freed before the
+     * terminal frame is queued, so a client that sends its next message on {@code end} is never told busy and
+     * finds the answer in the conversation's history.
      */
     private final class TurnListener implements GenerationListener {
 
@@ -189,21 +228,23 @@ public class ChatEndpoint {
 
         @Override
         public void onEnd(Generation generation, String finishReason, Usage usage, Cost cost) {
-            settle(generation);
-            sender.send(new ServerFrame.End(turn.id, finishReason, usage, cost, generation.model(),
-                    generation.provider()));
+            MessageStatus status = "cancelled".equals(finishReason) ? MessageStatus.CANCELLED : MessageStatus.COMPLETE;
+            settle(outcome(generation, status, finishReason, null, usage, cost), new ServerFrame.End(turn.id,
+                    finishReason, usage, cost, generation.model(), generation.provider()));
         }
 
         @Override
         public void onError(Generation generation, DuplexException error, Usage usage, Cost cost) {
-            settle(generation);
-            sender.send(ServerFrame.Error.of(error, turn.id, !generation.text().isEmpty(), usage, cost,
-                    generation.model(), generation.provider()));
+            settle(outcome(generation, MessageStatus.ERROR, null, error, usage, cost),
+                    ServerFrame.Error.of(error, turn.id, !generation.text().isEmpty(), usage, cost,
+                            generation.model(), generation.provider()));
         }
 
-        private void settle(Generation generation) {
-            conversation.answered(generation.text());
-            running.compareAndSet(turn, null);
+        private void settle(AnswerOutcome outcome, ServerFrame terminal) {
+            turn.recording.finish(outcome).whenComplete((saved, failure) -> {
+                running.compareAndSet(turn, null);
+                sender.send(terminal);
+            });
         }
     }
 }

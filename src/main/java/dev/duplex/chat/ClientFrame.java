@@ -3,8 +3,16 @@ package dev.duplex.chat;
 /** What a client may send; {@link ClientFrameDecoder} turns a text frame into one of these. */
 public sealed interface ClientFrame {
 
-    /** A user message. {@code system} and {@code model} are optional (null when absent). */
-    record Message(String content, String system, String model) implements ClientFrame {
+    /**
+     * A user message. {@code system}, {@code model}, {@code conversationId} (null: a new conversation) and
+     * {@code editOf} (the id of an earlier user message this one replaces) are optional.
+     */
+    record Message(String content, String system, String model, String conversationId, String editOf)
+            implements ClientFrame {
+    }
+
+    /** Answer the last question of a conversation again, replacing its last answer. */
+    record Regenerate(String conversationId, String model) implements ClientFrame {
     }
 
     /** Stop the generation in progress. */

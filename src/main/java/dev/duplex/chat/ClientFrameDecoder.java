@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.annotation.JsonbProperty;
 import java.io.StringReader;
 
 /**
@@ -21,7 +22,9 @@ import java.io.StringReader;
 public class ClientFrameDecoder {
 
     /** The union of every client frame's fields; unknown fields are ignored. */
-    public record IncomingFrame(String type, String content, String system, String model) {
+    public record IncomingFrame(String type, String content, String system, String model,
+                                @JsonbProperty("conversation_id") String conversationId,
+                                @JsonbProperty("edit_of") String editOf) {
     }
 
     private final Jsonb jsonb;
@@ -48,10 +51,11 @@ public class ClientFrameDecoder {
         }
         return switch (type) {
             case "message" -> message(frame);
+            case "regenerate" -> regenerate(frame);
             case "cancel" -> new ClientFrame.Cancel();
             case "ping" -> new ClientFrame.Ping();
             default -> throw new DuplexException(ErrorCode.UNKNOWN_TYPE,
-                    "Unknown frame type \"" + abbreviate(type) + "\"; expected message, cancel or ping.");
+                    "Unknown frame type \"" + abbreviate(type) + "\"; expected message, regenerate, cancel or ping.");
         };
     }
 
@@ -76,8 +80,20 @@ public class ClientFrameDecoder {
         if (frame.content() == null || frame.content().isBlank()) {
             throw new DuplexException(ErrorCode.MISSING_CONTENT, "A message needs a non-empty \"content\".");
         }
-        String model = frame.model() == null || frame.model().isBlank() ? null : frame.model().strip();
-        return new ClientFrame.Message(frame.content(), frame.system(), model);
+        return new ClientFrame.Message(frame.content(), frame.system(), blankToNull(frame.model()),
+                blankToNull(frame.conversationId()), blankToNull(frame.editOf()));
+    }
+
+    private static ClientFrame regenerate(IncomingFrame frame) {
+        String conversation = blankToNull(frame.conversationId());
+        if (conversation == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "regenerate needs the \"conversation_id\".");
+        }
+        return new ClientFrame.Regenerate(conversation, blankToNull(frame.model()));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static boolean isJson(String text) {

@@ -9,10 +9,17 @@ import jakarta.json.bind.annotation.JsonbPropertyOrder;
 /** What the server sends; one JSON object per text frame. Null fields are left out. See docs/protocol.md. */
 public sealed interface ServerFrame {
 
-    @JsonbPropertyOrder({"type", "id", "model"})
-    record Start(String type, String id, String model) implements ServerFrame {
-        public Start(String id, String model) {
-            this("start", id, model);
+    /**
+     * The generation {@code id} began: where it is stored ({@code conversationId}, the question's and the answer's
+     * message ids) and how many earlier messages were left out of the model's view to fit its context window.
+     */
+    @JsonbPropertyOrder({"type", "id", "model", "conversationId", "questionId", "messageId", "historyDropped"})
+    record Start(String type, String id, String model, @JsonbProperty("conversation_id") String conversationId,
+                 @JsonbProperty("question_id") String questionId, @JsonbProperty("message_id") String messageId,
+                 @JsonbProperty("history_dropped") Integer historyDropped) implements ServerFrame {
+        public Start(String id, String model, String conversationId, String questionId, String messageId,
+                     int historyDropped) {
+            this("start", id, model, conversationId, questionId, messageId, historyDropped == 0 ? null : historyDropped);
         }
     }
 

@@ -39,6 +39,23 @@ public class DuplexException extends RuntimeException {
         return new DuplexException(code, message, status, retryAfterMs, getCause(), retryable);
     }
 
+    /**
+     * {@code failure} as the client is to see it: itself when it is a {@code DuplexException}, else (a database
+     * or other unexpected failure, logged here with its cause) {@code storage_error} or {@code internal_error}.
+     */
+    public static DuplexException of(RuntimeException failure) {
+        if (failure instanceof DuplexException duplex) {
+            return duplex;
+        }
+        java.util.logging.Logger.getLogger(DuplexException.class.getName())
+                .log(java.util.logging.Level.WARNING, "Unexpected failure", failure);
+        boolean storage = failure instanceof jakarta.persistence.PersistenceException;
+        return storage
+                ? new DuplexException(ErrorCode.STORAGE_ERROR, "The conversation could not be stored; try again.",
+                        failure)
+                : new DuplexException(ErrorCode.INTERNAL_ERROR, "Something went wrong in Duplex; try again.", failure);
+    }
+
     public boolean retryable() {
         return retryable;
     }

@@ -30,6 +30,7 @@ public final class Generation {
     private final List<ModelEntry> chain;
     private final Catalogue catalogue;
     private final List<ChatMessage> messages;
+    private final int historyDropped;
     private final GenerationListener listener;
     private final UpstreamClient client;
     private final RetryPolicy retry;
@@ -44,13 +45,14 @@ public final class Generation {
     private String requestedFailure;
     private long firstTokenNanos;
 
-    Generation(String id, ModelEntry requested, Catalogue catalogue, List<ChatMessage> messages,
+    Generation(String id, ModelEntry requested, Catalogue catalogue, List<ChatMessage> messages, int historyDropped,
                GenerationListener listener, UpstreamClient client, RetryPolicy retry) {
         this.id = id;
         this.requested = requested;
         this.chain = catalogue.chain(requested);
         this.catalogue = catalogue;
         this.messages = messages;
+        this.historyDropped = historyDropped;
         this.listener = listener;
         this.client = client;
         this.retry = retry;
@@ -63,6 +65,11 @@ public final class Generation {
     /** The model the message asked for (or the default). */
     public String requestedModel() {
         return requested.id();
+    }
+
+    /** Older messages of the conversation left out to fit the model's context window. */
+    public int historyDropped() {
+        return historyDropped;
     }
 
     /** The model answering now, or the last one tried. */

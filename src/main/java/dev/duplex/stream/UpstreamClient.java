@@ -12,6 +12,8 @@ import dev.duplex.usage.UsageLedger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -58,6 +60,11 @@ public class UpstreamClient {
     private ScheduledExecutorService timer;
     private HttpClient http;
 
+    /** Created with the application, so its gauges read 0 from the start rather than being absent. */
+    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // instantiating the bean is the point
+    }
+
     @PostConstruct
     void start() {
         int threads = config.getOptionalValue("duplex.upstream.threads", Integer.class)
@@ -97,7 +104,9 @@ public class UpstreamClient {
     public Generation prepare(String id, String model, List<ChatMessage> messages, GenerationListener listener) {
         Catalogue current = catalogue.current();
         ModelEntry entry = current.model(model);
-        Generation generation = new Generation(id, entry, current, messages, new Forget(listener), this, retryPolicy());
+        HistoryWindow window = HistoryWindow.fit(messages, historyBudget(entry));
+        Generation generation = new Generation(id, entry, current, window.messages(), window.dropped(),
+                new Forget(listener), this, retryPolicy());
         running.add(generation);
         return generation;
     }
@@ -148,6 +157,19 @@ public class UpstreamClient {
 
     ScheduledExecutorService timer() {
         return timer;
+    }
+
+    /**
+     * Tokens of history a model may be sent: {@code duplex.history.max-input-tokens} if set, and at most its
+     * context window less its maximum output (4096 when not configured).
+     */
+    private long historyBudget(ModelEntry model) {
+        long budget = config.getOptionalValue("duplex.history.max-input-tokens", Long.class).orElse(Long.MAX_VALUE);
+        if (model.contextWindow() != null) {
+            long output = model.maxOutputTokens() != null ? model.maxOutputTokens() : 4096;
+            budget = Math.min(budget, Math.max(1, model.contextWindow() - output));
+        }
+        return budget;
     }
 
     private RetryPolicy retryPolicy() {

@@ -26,12 +26,19 @@ class ClientFrameDecoderTest {
     static Stream<Arguments> valid() {
         return Stream.of(
                 Arguments.of("{\"type\":\"message\",\"content\":\"hi\",\"system\":\"be brief\",\"model\":\"m1\"}",
-                        new ClientFrame.Message("hi", "be brief", "m1")),
-                Arguments.of("{\"type\":\"message\",\"content\":\"hi\"}", new ClientFrame.Message("hi", null, null)),
-                Arguments.of("{\"content\":\"no type\",\"system\":\"s\"}", new ClientFrame.Message("no type", "s", null)),
-                Arguments.of("{\"content\":\"x\",\"model\":\"  \"}", new ClientFrame.Message("x", null, null)),
+                        new ClientFrame.Message("hi", "be brief", "m1", null, null)),
+                Arguments.of("{\"type\":\"message\",\"content\":\"hi\"}", 
+                        new ClientFrame.Message("hi", null, null, null, null)),
+                Arguments.of("{\"content\":\"no type\",\"system\":\"s\"}", 
+                        new ClientFrame.Message("no type", "s", null, null, null)),
+                Arguments.of("{\"content\":\"x\",\"model\":\"  \"}", 
+                        new ClientFrame.Message("x", null, null, null, null)),
                 Arguments.of("{\"type\":\"message\",\"content\":\"สวัสดี 👋\",\"extra\":[1,2]}",
-                        new ClientFrame.Message("สวัสดี 👋", null, null)),
+                        new ClientFrame.Message("สวัสดี 👋", null, null, null, null)),
+                Arguments.of("{\"type\":\"message\",\"content\":\"again\",\"conversation_id\":\"c1\",\"edit_of\":\"m9\"}",
+                        new ClientFrame.Message("again", null, null, "c1", "m9")),
+                Arguments.of("{\"type\":\"regenerate\",\"conversation_id\":\"c1\"}",
+                        new ClientFrame.Regenerate("c1", null)),
                 Arguments.of("{\"type\":\"cancel\"}", new ClientFrame.Cancel()),
                 Arguments.of(" {\"type\":\"ping\"} ", new ClientFrame.Ping()));
     }
@@ -56,7 +63,8 @@ class ClientFrameDecoderTest {
                 Arguments.of("{\"system\":\"only\"}", ErrorCode.UNKNOWN_TYPE),
                 Arguments.of("{\"type\":\"message\"}", ErrorCode.MISSING_CONTENT),
                 Arguments.of("{\"type\":\"message\",\"content\":\"  \\n \"}", ErrorCode.MISSING_CONTENT),
-                Arguments.of("{\"content\":\"\"}", ErrorCode.MISSING_CONTENT));
+                Arguments.of("{\"content\":\"\"}", ErrorCode.MISSING_CONTENT),
+                Arguments.of("{\"type\":\"regenerate\"}", ErrorCode.INVALID_FRAME));
     }
 
     @ParameterizedTest

@@ -26,8 +26,12 @@ class FrameEncoderTest {
 
     @Test
     void start() {
-        assertEquals("{\"type\":\"start\",\"id\":\"g1\",\"model\":\"m\"}",
-                ENCODER.encode(new ServerFrame.Start("g1", "m")));
+        assertEquals("{\"type\":\"start\",\"id\":\"g1\",\"model\":\"m\",\"conversation_id\":\"c1\","
+                        + "\"question_id\":\"q1\",\"message_id\":\"a1\"}",
+                ENCODER.encode(new ServerFrame.Start("g1", "m", "c1", "q1", "a1", 0)));
+        assertEquals("{\"type\":\"start\",\"id\":\"g1\",\"model\":\"m\",\"conversation_id\":\"c1\","
+                        + "\"message_id\":\"a2\",\"history_dropped\":4}",
+                ENCODER.encode(new ServerFrame.Start("g1", "m", "c1", null, "a2", 4)));
     }
 
     @Test

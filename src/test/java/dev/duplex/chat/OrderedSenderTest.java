@@ -31,7 +31,7 @@ class OrderedSenderTest {
 
     @Test
     void sendsOneFrameAtATimeInOrder() {
-        sender.send(new ServerFrame.Start("g", "m"));
+        sender.send(new ServerFrame.Start("g", "m", "c", "q", "a", 0));
         sender.send(new ServerFrame.Pong());
         assertEquals(List.of("Start"), sent);
         completeNext(true);
@@ -41,7 +41,7 @@ class OrderedSenderTest {
 
     @Test
     void coalescesTokensWhileASendIsOutstanding() {
-        sender.send(new ServerFrame.Start("g", "m"));
+        sender.send(new ServerFrame.Start("g", "m", "c", "q", "a", 0));
         sender.sendToken("a", 1);
         sender.sendToken("b", 2);
         sender.sendToken("c", 3);
@@ -57,7 +57,7 @@ class OrderedSenderTest {
 
     @Test
     void neverMergesTokensAcrossAnotherFrame() {
-        sender.send(new ServerFrame.Start("g", "m"));
+        sender.send(new ServerFrame.Start("g", "m", "c", "q", "a", 0));
         sender.sendToken("a", 1);
         sender.send(new ServerFrame.Pong());
         sender.sendToken("b", 2);
@@ -69,7 +69,7 @@ class OrderedSenderTest {
 
     @Test
     void aFailedSendStopsTheSender() {
-        sender.send(new ServerFrame.Start("g", "m"));
+        sender.send(new ServerFrame.Start("g", "m", "c", "q", "a", 0));
         sender.sendToken("a", 1);
         completeNext(false);
         sender.sendToken("b", 2);

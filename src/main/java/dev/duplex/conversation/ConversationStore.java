@@ -1,0 +1,236 @@
+package dev.duplex.conversation;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import dev.duplex.provider.ChatMessage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Conversations and messages in the database. Every read and write names the owner, so one identity never
+ * reaches another's data: a conversation of someone else is "not found", exactly like one that does not exist.
+ *
+ * <p>Threading: thread-safe; each public method is one transaction on the caller's thread (JDBC blocks: never
+ * call it from a stream's or a timer's thread).
+ */
+@ApplicationScoped
+public class ConversationStore {
+
+    static final int TITLE_LENGTH = 60;
+
+    @Inject
+    Database database;
+
+    /**
+     * Records what a client asked before anything is sent upstream: the user's message (or, to regenerate, the
+     * previous answer superseded; to edit, the edited message and all after it superseded), and an empty answer
+     * in status {@code streaming}. Returns the conversation's history for the model and the answer's id.
+     */
+    public BegunTurn begin(String owner, TurnRequest request) {
+        return database.transaction(em -> {
+            Instant now = Instant.now();
+            ConversationEntity conversation = request.conversationId() == null
+                    ? create(em, owner, request.content(), now)
+                    : owned(em, owner, request.conversationId());
+            if (request.system() != null) {
+                conversation.systemPrompt(request.system().isBlank() ? null : request.system());
+            }
+            List<MessageEntity> current = current(em, conversation.id());
+            String questionId = null;
+            if (request.regenerate()) {
+                regenerate(current);
+            } else {
+                if (request.editOf() != null) {
+                    edit(current, request.editOf());
+                }
+                questionId = add(em, conversation, current, "user", request.content(), MessageStatus.COMPLETE, now)
+                        .id();
+            }
+            List<ChatMessage> history = history(conversation.systemPrompt(), current);
+            MessageEntity answer = add(em, conversation, current, "assistant", "", MessageStatus.STREAMING, now);
+            answer.generation(request.generationId(), request.model());
+            conversation.touch(now);
+            return new BegunTurn(conversation.id(), questionId, answer.id(), history);
+        });
+    }
+
+    /** Saves the answer so far; does nothing once the answer has ended. */
+    public void savePartial(String answerId, String text) {
+        database.transaction(em -> {
+            MessageEntity answer = em.find(MessageEntity.class, answerId);
+            if (answer != null && answer.status() == MessageStatus.STREAMING) {
+                answer.partial(text, Instant.now());
+            }
+            return null;
+        });
+    }
+
+    public void end(String answerId, AnswerOutcome outcome) {
+        database.transaction(em -> {
+            MessageEntity answer = em.find(MessageEntity.class, answerId);
+            if (answer != null) {
+                Instant now = Instant.now();
+                answer.ended(outcome, now);
+                ConversationEntity conversation = em.find(ConversationEntity.class, answer.conversationId());
+                if (conversation != null) {
+                    conversation.touch(now);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Answers left streaming by a server that stopped without ending them: they are interrupted. */
+    public int markInterrupted() {
+        return database.transaction(em -> {
+            List<MessageEntity> streaming = em.createQuery(
+                    "select m from MessageEntity m where m.status = :status", MessageEntity.class)
+                    .setParameter("status", MessageStatus.STREAMING).getResultList();
+            Instant now = Instant.now();
+            streaming.forEach(message -> message.interrupted(now));
+            return streaming.size();
+        });
+    }
+
+    /** The owner's conversations, newest activity first; {@code query} (optional) searches titles and text. */
+    public List<ConversationEntity> list(String owner, String query, int offset, int limit) {
+        return database.transaction(em -> {
+            if (query == null || query.isBlank()) {
+                return em.createQuery("select c from ConversationEntity c where c.ownerId = :owner"
+                                + " order by c.updatedAt desc, c.id", ConversationEntity.class)
+                        .setParameter("owner", owner).setFirstResult(offset).setMaxResults(limit).getResultList();
+            }
+            // no ESCAPE clause: with one EclipseLink stops binding parameters and writes the boolean as 0, which
+            // H2 refuses; H2 and PostgreSQL both escape LIKE with a backslash by default
+            return em.createQuery("select distinct c from ConversationEntity c, MessageEntity m"
+                            + " where m.conversationId = c.id and c.ownerId = :owner and m.superseded = :superseded"
+                            + " and (lower(c.title) like :pattern or lower(m.content) like :pattern)"
+                            + " order by c.updatedAt desc, c.id", ConversationEntity.class)
+                    .setParameter("owner", owner).setParameter("pattern", likePattern(query))
+                    .setParameter("superseded", Boolean.FALSE)
+                    .setFirstResult(offset).setMaxResults(limit).getResultList();
+        });
+    }
+
+    /** The conversation and its current messages, or {@code conversation_not_found}. */
+    public StoredConversation find(String owner, String id) {
+        return database.transaction(em -> new StoredConversation(owned(em, owner, id), current(em, id)));
+    }
+
+    public ConversationEntity rename(String owner, String id, String title) {
+        return database.transaction(em -> {
+            ConversationEntity conversation = owned(em, owner, id);
+            conversation.rename(title.strip());
+            conversation.touch(Instant.now());
+            return conversation;
+        });
+    }
+
+    public void delete(String owner, String id) {
+        database.transaction(em -> {
+            ConversationEntity conversation = owned(em, owner, id);
+            em.createQuery("delete from MessageEntity m where m.conversationId = :id").setParameter("id", id)
+                    .executeUpdate();
+            em.remove(conversation);
+            return null;
+        });
+    }
+
+    /** {@code query} as a case-insensitive LIKE pattern that matches its characters literally. */
+    static String likePattern(String query) {
+        return "%" + query.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+    }
+
+    private static ConversationEntity create(EntityManager em, String owner, String firstMessage, Instant now) {
+        ConversationEntity conversation = new ConversationEntity(UUID.randomUUID().toString(), owner,
+                title(firstMessage), now);
+        em.persist(conversation);
+        return conversation;
+    }
+
+    private static ConversationEntity owned(EntityManager em, String owner, String id) {
+        ConversationEntity conversation = em.find(ConversationEntity.class, id);
+        if (conversation == null || !conversation.ownerId().equals(owner)) {
+            throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + id + ".");
+        }
+        return conversation;
+    }
+
+    private static List<MessageEntity> current(EntityManager em, String conversationId) {
+        return new ArrayList<>(em.createQuery("select m from MessageEntity m where m.conversationId = :id"
+                        + " and m.superseded = :superseded order by m.position", MessageEntity.class)
+                .setParameter("id", conversationId).setParameter("superseded", Boolean.FALSE).getResultList());
+    }
+
+    private static MessageEntity add(EntityManager em, ConversationEntity conversation, List<MessageEntity> current,
+                                     String role, String content, MessageStatus status, Instant now) {
+        Number last = em.createQuery("select max(m.position) from MessageEntity m where m.conversationId = :id",
+                Number.class).setParameter("id", conversation.id()).getSingleResult();
+        MessageEntity message = new MessageEntity(UUID.randomUUID().toString(), conversation.id(),
+                last == null ? 0 : last.intValue() + 1, role, content, status, now);
+        em.persist(message);
+        em.flush();
+        current.add(message);
+        return message;
+    }
+
+    /** Supersedes the last answer; the user message before it is asked again. */
+    private static void regenerate(List<MessageEntity> current) {
+        if (current.isEmpty() || !"assistant".equals(current.get(current.size() - 1).role())) {
+            throw new DuplexException(ErrorCode.NOTHING_TO_REGENERATE,
+                    "The conversation does not end with an answer to regenerate.");
+        }
+        current.remove(current.size() - 1).supersede();
+    }
+
+    /** Supersedes user message {@code messageId} and everything after it: the conversation forks there. */
+    private static void edit(List<MessageEntity> current, String messageId) {
+        int at = -1;
+        for (int i = 0; i < current.size(); i++) {
+            if (current.get(i).id().equals(messageId) && "user".equals(current.get(i).role())) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            throw new DuplexException(ErrorCode.MESSAGE_NOT_FOUND,
+                    "No user message " + messageId + " in this conversation to edit.");
+        }
+        while (current.size() > at) {
+            current.remove(current.size() - 1).supersede();
+        }
+    }
+
+    /** What the model is to see: the system prompt, then every current message with text. */
+    static List<ChatMessage> history(String systemPrompt, List<MessageEntity> messages) {
+        List<ChatMessage> history = new ArrayList<>();
+        if (systemPrompt != null) {
+            history.add(ChatMessage.system(systemPrompt));
+        }
+        for (MessageEntity message : messages) {
+            if (!message.content().isEmpty()) {
+                history.add(new ChatMessage(message.role(), message.content()));
+            }
+        }
+        return history;
+    }
+
+    /** A title from the first message: its first line, at most 60 characters, cut at a word. */
+    static String title(String firstMessage) {
+        String line = firstMessage.strip().lines().findFirst().orElse("").replaceAll("\\s+", " ");
+        if (line.isEmpty()) {
+            return "New conversation";
+        }
+        if (line.length() <= TITLE_LENGTH) {
+            return line;
+        }
+        int cut = line.lastIndexOf(' ', TITLE_LENGTH - 1);
+        return line.substring(0, cut > TITLE_LENGTH / 2 ? cut : TITLE_LENGTH - 1) + "…";
+    }
+}

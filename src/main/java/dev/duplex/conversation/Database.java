@@ -1,0 +1,107 @@
+package dev.duplex.conversation;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The database conversations live in, chosen when the application starts: the JDBC resource named by
+ * {@code duplex.db.datasource} (a server-defined pool, PostgreSQL in production), else an embedded H2 database
+ * in files under {@code duplex.data-dir} (default {@code ./duplex-data}), so history survives restarts with no
+ * set-up. Chosen at run time rather than in a deployment descriptor because Payara resolves {@code ${MPCONFIG=}}
+ * in descriptors before the application's own configuration is readable.
+ *
+ * <p>Threading: thread-safe; each {@link #transaction} runs on the caller's thread with its own entity manager.
+ */
+@ApplicationScoped
+public class Database {
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    private static final int EMBEDDED_CONNECTIONS = 20;
+
+    @Inject
+    @ConfigProperty(name = "duplex.db.datasource")
+    Optional<String> jndiName;
+
+    @Inject
+    @ConfigProperty(name = "duplex.data-dir", defaultValue = "./duplex-data")
+    String dataDir;
+
+    private DataSource dataSource;
+    private JdbcConnectionPool embedded;
+    private EntityManagerFactory entityManagers;
+
+    @PostConstruct
+    void open() {
+        dataSource = jndiName.filter(name -> !name.isBlank()).map(Database::lookup).orElseGet(this::embedded);
+        entityManagers = DuplexPersistenceUnit.open(dataSource);
+    }
+
+    @PreDestroy
+    void close() {
+        entityManagers.close();
+        if (embedded != null) {
+            embedded.dispose();
+        }
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    <T> T transaction(Function<EntityManager, T> work) {
+        EntityManager em = entityManagers.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } finally {
+            if (tx.isActive()) {
+                tx.rollback();
+            }
+            em.close();
+        }
+    }
+
+    private static DataSource lookup(String name) {
+        try {
+            LOG.info(() -> "Conversations are stored in the data source " + name);
+            return (DataSource) new InitialContext().lookup(name);
+        } catch (NamingException e) {
+            throw new IllegalStateException("duplex.db.datasource names " + name + ", which is not a data source"
+                    + " this server defines", e);
+        }
+    }
+
+    /** H2 in files; WRITE_DELAY=0 makes a commit reach the file at once, so a killed server loses nothing. */
+    private DataSource embedded() {
+        Path directory = Path.of(dataDir).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(directory);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot create duplex.data-dir " + directory, e);
+        }
+        LOG.info(() -> "Conversations are stored in the embedded database under " + directory);
+        embedded = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("duplex")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "duplex", "duplex");
+        embedded.setMaxConnections(EMBEDDED_CONNECTIONS);
+        return embedded;
+    }
+}
