@@ -100,13 +100,14 @@ class BrowserIT {
         assertTrue(early.length() < full.length(), "the answer grew while streaming: " + early);
         assertTrue(answer.findElement(By.className("status")).getText().startsWith("Done"));
         assertFalse(browser.findElement(By.id("typing")).isDisplayed(), "typing indicator gone after the end");
-        assertEquals("What is Duplex?", browser.findElements(By.cssSelector("li.turn.user")).get(0).getText());
+        assertEquals("What is Duplex?", browser.findElements(By.cssSelector("li.turn.user .content")).get(0).getText());
 
         input.sendKeys("ช่วยอธิบายเรื่องนี้ให้ยาวหน่อย");
         browser.findElement(By.id("send")).click();
         assertTrue(browser.findElement(By.id("typing")).isDisplayed(), "typing indicator while waiting");
         WebElement second = assistantTurn(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(second).length() > 10);
+        // past the opening quote: the echoed Thai question has begun
+        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(second).length() > 15);
         WebElement stop = browser.findElement(By.id("stop"));
         assertTrue(stop.isDisplayed());
         stop.click();
@@ -218,6 +219,83 @@ class BrowserIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(answer.getAttribute("data-state")));
         String status = answer.findElement(By.className("status")).getText();
         assertTrue(status.startsWith("Done") && status.endsWith(" USD · duplex-demo-large"), status);
+    }
+
+    @Test
+    void conversationsAreListedSwitchedKeptOverAReloadAndRenderedAsSafeMarkdown() {
+        ask("Show `inline code` and **bold** please");
+        WebElement first = assistantTurn(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(first.getAttribute("data-state")));
+        assertEquals("inline code", first.findElement(By.cssSelector(".content code")).getText());
+        assertEquals("bold", first.findElement(By.cssSelector(".content strong")).getText());
+        String firstId = browser.getCurrentUrl().substring(browser.getCurrentUrl().indexOf('#') + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sidebarTitles().equals(
+                List.of("Show `inline code` and **bold** please")));
+
+        browser.findElement(By.id("new-chat")).click();
+        await().atMost(Duration.ofSeconds(5)).until(() -> browser.findElements(By.cssSelector("li.turn")).isEmpty());
+        ask("[click me](javascript:window.__xss=3) second chat");
+        WebElement second = assistantTurn(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(second.getAttribute("data-state")));
+        for (WebElement link : browser.findElements(By.cssSelector("#transcript a"))) {
+            String href = link.getAttribute("href");
+            assertTrue(href == null || !href.startsWith("javascript"), "a script link survived: " + href);
+            link.click();
+        }
+        assertNull(((JavascriptExecutor) browser).executeScript("return window.__xss"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> sidebarTitles().size() == 2);
+        assertEquals("[click me](javascript:window.__xss=3) second chat", sidebarTitles().get(0), "newest first");
+
+        browser.findElements(By.cssSelector("#conversations li .open")).get(1).click();
+        await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("#" + firstId));
+        await().atMost(Duration.ofSeconds(5)).until(() -> userTexts().equals(
+                List.of("Show `inline code` and **bold** please")));
+        WebElement stored = assistantTurn(1);
+        assertEquals("inline code", stored.findElement(By.cssSelector(".content code")).getText());
+        assertTrue(stored.findElement(By.className("status")).getText().startsWith("Done"));
+
+        browser.navigate().refresh();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
+                browser.findElement(By.id("connection-text")).getAttribute("data-state")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> userTexts().equals(
+                List.of("Show `inline code` and **bold** please")));
+        assertTrue(answerText(assistantTurn(1)).startsWith("You asked: \u201CShow inline code and bold please"),
+                answerText(assistantTurn(1)));
+        assertEquals(2, sidebarTitles().size(), "the reload kept both conversations");
+
+        ask("A follow-up");
+        WebElement followUp = assistantTurn(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(followUp.getAttribute("data-state")));
+        followUp.findElement(By.className("regenerate")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElements(
+                By.cssSelector("li.turn.assistant")).size() == 2 && !"done".equals(assistantTurn(2)
+                .getAttribute("data-state")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(assistantTurn(2).getAttribute("data-state")));
+        browser.navigate().refresh();
+        await().atMost(Duration.ofSeconds(10)).until(() -> userTexts().size() == 2);
+        assertEquals(2, browser.findElements(By.cssSelector("li.turn.assistant")).size(),
+                "the regenerated answer replaced the old one");
+
+        WebElement secondItem = browser.findElements(By.cssSelector("#conversations li")).get(1);
+        secondItem.findElement(By.className("delete")).click();
+        browser.switchTo().alert().accept();
+        await().atMost(Duration.ofSeconds(5)).until(() -> sidebarTitles().size() == 1);
+    }
+
+    private void ask(String question) {
+        WebElement input = browser.findElement(By.id("input"));
+        input.sendKeys(question);
+        input.sendKeys(Keys.ENTER);
+    }
+
+    private List<String> sidebarTitles() {
+        return browser.findElements(By.cssSelector("#conversations li .open")).stream().map(WebElement::getText)
+                .toList();
+    }
+
+    private List<String> userTexts() {
+        return browser.findElements(By.cssSelector("li.turn.user .content")).stream().map(WebElement::getText)
+                .toList();
     }
 
     private WebElement assistantTurn(int n) {

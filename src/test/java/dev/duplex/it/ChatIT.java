@@ -130,12 +130,12 @@ class ChatIT {
         UPSTREAM.on("turn-four", OpenAiSse.tokens(List.of("Four."), 0));
         try (WsClient client = connect()) {
             client.send("{\"type\":\"message\",\"content\":\"turn-one\",\"system\":\"S1\"}");
+            String conversation = ",\"conversation_id\":\"" + client.next("start").getString("conversation_id") + "\"";
+            client.untilTerminal();
+            client.send("{\"type\":\"message\",\"content\":\"turn-two\"" + conversation + "}");
             client.next("start");
             client.untilTerminal();
-            client.send("{\"type\":\"message\",\"content\":\"turn-two\"}");
-            client.next("start");
-            client.untilTerminal();
-            client.send("{\"type\":\"message\",\"content\":\"turn-three\",\"system\":\"S2\"}");
+            client.send("{\"type\":\"message\",\"content\":\"turn-three\",\"system\":\"S2\"" + conversation + "}");
             client.next("start");
             StringBuilder partial = new StringBuilder();
             while (partial.length() < 9) {
@@ -145,7 +145,7 @@ class ChatIT {
             List<JsonObject> rest = client.untilTerminal();
             partial.append(WsClient.text(rest));
             assertEquals("cancelled", rest.get(rest.size() - 1).getString("finish_reason"));
-            client.send("{\"type\":\"message\",\"content\":\"turn-four\"}");
+            client.send("{\"type\":\"message\",\"content\":\"turn-four\"" + conversation + "}");
             client.next("start");
             client.untilTerminal();
 

@@ -24,12 +24,39 @@ final class Deployments {
     private Deployments() {
     }
 
+    static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+
+    /**
+     * The WAR with {@code config} added to its own configuration, and a database of its own (a new
+     * {@code duplex.data-dir} under target/) unless {@code config} names one.
+     */
     static WebArchive duplex(Map<String, String> config) {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("duplex.war")));
-        String properties = config.entrySet().stream()
+        String own;
+        try (var in = war.get(CONFIG).getAsset().openStream()) {
+            own = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("duplex.data-dir", dataDir().toString());
+        all.putAll(config);
+        String properties = own + "\n" + all.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n"));
-        return war.addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+        war.delete(CONFIG);
+        return war.addAsWebInfResource(new StringAsset(properties), "classes/META-INF/microprofile-config.properties");
+    }
+
+    /** A new, empty directory for one deployment's database. */
+    static java.nio.file.Path dataDir() {
+        try {
+            java.nio.file.Path base = java.nio.file.Path.of("target", "it-data").toAbsolutePath();
+            java.nio.file.Files.createDirectories(base);
+            return java.nio.file.Files.createTempDirectory(base, "duplex-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The deployed application's base, on localhost (Arquillian may report the machine's own address). */

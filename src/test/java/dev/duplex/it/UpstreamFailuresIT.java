@@ -62,9 +62,14 @@ class UpstreamFailuresIT {
     }
 
     /** Sends {@code content} and returns the frames after start; the last must be an error for that generation. */
+    /** The conversation of the last {@link #failing} call. */
+    private String lastConversation;
+
     private List<JsonObject> failing(WsClient client, String content) throws InterruptedException {
         client.send("{\"type\":\"message\",\"content\":\"" + content + "\"}");
-        String id = client.next("start").getString("id");
+        JsonObject start = client.next("start");
+        lastConversation = start.getString("conversation_id");
+        String id = start.getString("id");
         List<JsonObject> frames = client.untilTerminal();
         JsonObject terminal = frames.get(frames.size() - 1);
         assertEquals("error", terminal.getString("type"), "a failure is never presented as an end: " + frames);
@@ -152,7 +157,7 @@ class UpstreamFailuresIT {
             assertEquals(2, error.getJsonObject("usage").getInt("output_tokens"));
             assertUpstreamClosed("goes-quiet");
 
-            client.send("{\"content\":\"after-quiet\"}");
+            client.send("{\"content\":\"after-quiet\",\"conversation_id\":\"" + lastConversation + "\"}");
             client.next("start");
             client.untilTerminal();
         }

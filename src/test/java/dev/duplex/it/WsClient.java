@@ -28,15 +28,21 @@ final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(WAIT)
-                .buildAsync(uri, new Listener())
-                .join();
+    private WsClient(URI uri, String browserId) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        if (browserId != null) {
+            builder.header("Cookie", "duplex_id=" + browserId);
+        }
+        socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     static WsClient connect(URI uri) {
-        return new WsClient(uri);
+        return new WsClient(uri, null);
+    }
+
+    /** Connects as the browser whose identity cookie is {@code browserId}. */
+    static WsClient connect(URI uri, String browserId) {
+        return new WsClient(uri, browserId);
     }
 
     void send(String text) {
