@@ -1,6 +1,10 @@
-// The chat page: sends messages, shows the streamed answer as plain text (never HTML), Stop, status.
+// The chat page: conversations in a sidebar, the streamed answer rendered as sanitized Markdown, Stop,
+// regenerate, edit-and-resend, and the connection's state.
 import { t, translatePage } from './i18n.js';
 import { ReconnectingSocket } from './connection.js';
+import { Sidebar } from './conversations.js';
+import { renderMarkdown, copyText } from './markdown.js';
+import { button } from './dom.js';
 
 const $ = id => document.getElementById(id);
 const transcript = $('transcript');
@@ -12,11 +16,21 @@ const sendButton = $('send');
 const stopButton = $('stop');
 const typing = $('typing');
 
-let current = null;       // the assistant turn being streamed: { id, text, status, item }
-let waiting = false;      // a message was sent and its answer has not ended
-let stickToBottom = true; // auto-scroll until the user scrolls up
+let conversationId = null; // the conversation shown, null for a new one
+let current = null;        // the answer being streamed: { id, conversationId, text, turn }
+let pendingQuestion = null; // the user turn sent, until its start frame gives it an id
+let editing = null;        // the user turn being edited: { id, item }
+let waiting = false;       // a message was sent and its answer has not ended
+let stickToBottom = true;  // auto-scroll until the user scrolls up
+let renderScheduled = false;
 
 translatePage();
+
+const sidebar = new Sidebar({
+    list: $('conversations'), search: $('search'), empty: $('no-conversations'),
+    onOpen: id => { location.hash = id; },
+    onDeleted: () => { location.hash = ''; },
+});
 
 const socket = new ReconnectingSocket(socketUrl(), {
     onFrame: handleFrame,
@@ -29,7 +43,9 @@ const socket = new ReconnectingSocket(socketUrl(), {
     },
 });
 socket.connect();
-loadInfo();
+loadModels();
+sidebar.refresh();
+openConversation(location.hash.slice(1) || null);
 
 function socketUrl() {
     const url = new URL('ws/chat', document.baseURI);
@@ -37,7 +53,7 @@ function socketUrl() {
     return url.href;
 }
 
-async function loadInfo() {
+async function loadModels() {
     try {
         const response = await fetch(new URL('api/models', document.baseURI));
         const catalogue = await response.json();
@@ -55,22 +71,64 @@ async function loadInfo() {
     }
 }
 
+/** Shows conversation {@code id} from the database, or an empty new one. */
+async function openConversation(id) {
+    conversationId = id;
+    if (current) {
+        current.turn = detachedTurn(); // it goes on streaming into its own conversation, saved by the server
+    }
+    cancelEdit();
+    transcript.replaceChildren();
+    $('history-note').hidden = true;
+    sidebar.setActive(id);
+    if (!id) {
+        system.value = '';
+        input.focus();
+        return;
+    }
+    const response = await fetch(new URL('api/conversations/' + encodeURIComponent(id), document.baseURI));
+    if (conversationId !== id) {
+        return; // another was opened meanwhile
+    }
+    if (!response.ok) {
+        addNotice(t.notFound);
+        conversationId = null;
+        return;
+    }
+    const stored = await response.json();
+    system.value = stored.system ?? '';
+    for (const message of stored.messages) {
+        if (message.role === 'user') {
+            addUserTurn(message.content, message.id);
+        } else {
+            const turn = addAssistantTurn(message.id);
+            turn.text = message.content;
+            render(turn);
+            settleTurn(turn, storedLabel(message), message.status !== 'complete' && message.status !== 'cancelled',
+                message.status);
+        }
+    }
+    updateActions();
+    stickToBottom = true;
+    follow();
+}
+
 function handleFrame(frame) {
     switch (frame.type) {
         case 'start':
-            current = addAssistantTurn(frame.id);
+            onStart(frame);
             break;
         case 'token':
             if (current) {
                 typing.hidden = true;
-                current.text.appendData(frame.content);
-                follow();
+                current.turn.text += frame.content;
+                scheduleRender();
             }
             break;
         case 'notice':
             if (current && current.id === frame.id) {
-                current.status.textContent = frame.code === 'fallback' ? t.fallback(frame.model) : t.retrying;
-                current.status.title = frame.message;
+                current.turn.status.textContent = frame.code === 'fallback' ? t.fallback(frame.model) : t.retrying;
+                current.turn.status.title = frame.message;
             }
             break;
         case 'end':
@@ -85,11 +143,53 @@ function handleFrame(frame) {
                 addNotice(frame.message + ' (' + frame.code + ')');
                 if (!frame.id && frame.code !== 'busy') {
                     setWaiting(false);
+                    if (conversationId && frame.code !== 'conversation_not_found') {
+                        openConversation(conversationId); // show what the database has
+                    }
                 }
             }
             break;
         default:
             break; // pong and frame types this page does not know are ignored
+    }
+}
+
+function onStart(frame) {
+    if (conversationId === null || conversationId === frame.conversation_id) {
+        if (conversationId === null) {
+            conversationId = frame.conversation_id;
+            history.replaceState(null, '', '#' + conversationId);
+            sidebar.setActive(conversationId);
+        }
+        if (pendingQuestion && frame.question_id) {
+            pendingQuestion.dataset.id = frame.question_id;
+        }
+        const turn = addAssistantTurn(frame.message_id);
+        current = { id: frame.id, conversationId: frame.conversation_id, turn };
+        if (frame.history_dropped) {
+            $('history-note').textContent = t.historyDropped(frame.history_dropped);
+            $('history-note').hidden = false;
+        }
+    } else {
+        current = { id: frame.id, conversationId: frame.conversation_id, turn: detachedTurn() };
+    }
+    pendingQuestion = null;
+    updateActions();
+    sidebar.refresh();
+}
+
+function storedLabel(message) {
+    switch (message.status) {
+        case 'complete':
+            return endLabel(message);
+        case 'cancelled':
+            return t.stopped;
+        case 'interrupted':
+            return t.interrupted;
+        case 'streaming':
+            return t.stillStreaming;
+        default:
+            return message.error ? message.error.message + ' (' + message.error.code + ')' : t.failed;
     }
 }
 
@@ -110,54 +210,170 @@ function send() {
         return;
     }
     const frame = { type: 'message', content, system: system.value };
-    if (!$('model-picker').hidden && modelSelect.value) {
-        frame.model = modelSelect.value;
+    if (conversationId) {
+        frame.conversation_id = conversationId;
     }
+    if (editing) {
+        frame.edit_of = editing.id;
+    }
+    addModel(frame);
     if (!socket.send(frame)) {
         addNotice(t.notConnected);
         return;
     }
-    addTurn('user', content);
+    if (editing) {
+        removeFrom(editing.item);
+        cancelEdit();
+    }
+    pendingQuestion = addUserTurn(content, null);
     input.value = '';
     stickToBottom = true;
     setWaiting(true);
     follow();
 }
 
-function addTurn(role, content) {
+function regenerate() {
+    const frame = { type: 'regenerate', conversation_id: conversationId };
+    addModel(frame);
+    if (waiting || !socket.send(frame)) {
+        return;
+    }
+    const answers = transcript.querySelectorAll('li.turn.assistant');
+    removeFrom(answers[answers.length - 1]);
+    stickToBottom = true;
+    setWaiting(true);
+}
+
+function addModel(frame) {
+    if (!$('model-picker').hidden && modelSelect.value) {
+        frame.model = modelSelect.value;
+    }
+}
+
+function startEdit(item) {
+    editing = { id: item.dataset.id, item };
+    input.value = item.querySelector('.content').textContent;
+    $('editing').hidden = false;
+    input.focus();
+}
+
+function cancelEdit() {
+    editing = null;
+    $('editing').hidden = true;
+}
+
+/** Removes {@code item} and every turn after it from the transcript. */
+function removeFrom(item) {
+    while (item) {
+        const next = item.nextElementSibling;
+        item.remove();
+        item = next;
+    }
+}
+
+function addTurn(role) {
     const item = document.createElement('li');
     item.className = 'turn ' + role;
-    item.textContent = content;
     transcript.append(item);
     return item;
 }
 
-function addAssistantTurn(id) {
-    const item = addTurn('assistant', '');
-    item.dataset.id = id;
+function addUserTurn(content, id) {
+    const item = addTurn('user');
+    if (id) {
+        item.dataset.id = id;
+    }
+    const text = document.createElement('div');
+    text.className = 'content';
+    text.textContent = content;
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    actions.append(button('edit', t.edit, () => startEdit(item)));
+    item.append(text, actions);
+    return item;
+}
+
+function addAssistantTurn(messageId) {
+    const item = addTurn('assistant');
+    if (messageId) {
+        item.dataset.messageId = messageId;
+    }
     item.setAttribute('aria-live', 'polite');
     item.setAttribute('aria-busy', 'true');
-    const text = document.createTextNode('');
+    const body = document.createElement('div');
+    body.className = 'content markdown';
     const status = document.createElement('span');
     status.className = 'status';
     status.textContent = t.answering;
-    item.append(text, status);
-    return { id, text, status, item };
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    const turn = { item, body, status, text: '' };
+    const copy = button('copy', t.copy, () => copyText(turn.text, copy, t.copy, t.copied));
+    actions.append(copy, button('regenerate', t.regenerate, regenerate));
+    item.append(body, status, actions);
+    return turn;
+}
+
+/** A turn for an answer that belongs to a conversation no longer shown: streamed into nothing. */
+function detachedTurn() {
+    const holder = document.createElement('li');
+    return { item: holder, body: document.createElement('div'), status: document.createElement('span'), text: '' };
+}
+
+function scheduleRender() {
+    if (!renderScheduled) {
+        renderScheduled = true;
+        requestAnimationFrame(() => {
+            renderScheduled = false;
+            if (current) {
+                render(current.turn);
+                follow();
+            }
+        });
+    }
+}
+
+function render(turn) {
+    renderMarkdown(turn.body, turn.text, t.copy, t.copied);
 }
 
 function finishTurn(label, failed) {
-    current.status.textContent = label;
-    current.status.classList.toggle('error', failed);
-    current.item.setAttribute('aria-busy', 'false');
-    current.item.dataset.state = failed ? 'error' : 'done';
+    render(current.turn);
+    settleTurn(current.turn, label, failed, failed ? 'error' : 'complete');
     $('live').textContent = label;
     current = null;
     setWaiting(false);
+    sidebar.refresh();
     follow();
 }
 
+function settleTurn(turn, label, failed, status) {
+    turn.status.textContent = label;
+    turn.status.classList.toggle('error', failed);
+    turn.item.setAttribute('aria-busy', 'false');
+    turn.item.dataset.state = failed ? 'error' : 'done';
+    turn.item.dataset.status = status;
+    const regenerateButton = turn.item.querySelector('.regenerate');
+    if (regenerateButton) {
+        regenerateButton.textContent = failed ? t.retry : t.regenerate;
+    }
+}
+
+/** Only the last answer can be regenerated, and nothing while an answer streams. */
+function updateActions() {
+    const answers = [...transcript.querySelectorAll('li.turn.assistant')];
+    answers.forEach((item, i) => {
+        item.querySelector('.regenerate').hidden = waiting || i !== answers.length - 1;
+    });
+    transcript.querySelectorAll('li.turn.user .edit').forEach(button => {
+        button.hidden = waiting || !button.closest('li').dataset.id;
+    });
+}
+
 function addNotice(message) {
-    addTurn('notice-error', message).setAttribute('role', 'alert');
+    const item = addTurn('notice-error');
+    item.textContent = message;
+    item.setAttribute('role', 'alert');
     follow();
 }
 
@@ -169,6 +385,7 @@ function setWaiting(value) {
     if (!value && document.activeElement === stopButton) {
         input.focus();
     }
+    updateActions();
 }
 
 function showConnection(state, secondsLeft) {
@@ -189,6 +406,23 @@ function follow() {
 scroller.addEventListener('scroll', () => {
     stickToBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
 });
+window.addEventListener('hashchange', () => {
+    const id = location.hash.slice(1) || null;
+    if (id !== conversationId) {
+        openConversation(id);
+    }
+});
+$('new-chat').addEventListener('click', () => {
+    if (location.hash) {
+        location.hash = '';
+    } else {
+        openConversation(null);
+    }
+});
+$('cancel-edit').addEventListener('click', () => {
+    cancelEdit();
+    input.value = '';
+});
 $('composer').addEventListener('submit', event => {
     event.preventDefault();
     send();
@@ -197,6 +431,8 @@ input.addEventListener('keydown', event => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         send();
+    } else if (event.key === 'Escape' && editing) {
+        cancelEdit();
     }
 });
 stopButton.addEventListener('click', () => socket.send({ type: 'cancel' }));

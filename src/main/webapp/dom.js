@@ -1,0 +1,11 @@
+// Small DOM helpers shared by the page's modules.
+
+/** A button of {@code className} showing {@code label} that calls {@code onClick}. */
+export function button(className, label, onClick) {
+    const element = document.createElement('button');
+    element.type = 'button';
+    element.className = className;
+    element.textContent = label;
+    element.addEventListener('click', onClick);
+    return element;
+}
