@@ -256,6 +256,10 @@ public final class Benchmark {
         builder.environment().put("DUPLEX_UPSTREAM_MODEL", "bench");
         builder.environment().put("DUPLEX_DEMO_ENABLED", "false");
         builder.environment().put("DUPLEX_WS_MAX_FRAME_BYTES", "65536");
+        // every message is stored: an embedded database of the run's own, as a first start has
+        Path data = Path.of("bench", "target", "duplex-data").toAbsolutePath();
+        deleteTree(data);
+        builder.environment().put("DUPLEX_DATA_DIR", data.toString());
         duplex = new ServerProcess(builder.start(), URI.create("http://localhost:" + port + "/"));
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -290,5 +294,15 @@ public final class Benchmark {
 
     private static double ms(long micros) {
         return micros / 1000.0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 }
