@@ -1,13 +1,12 @@
 package dev.duplex.chat;
 
+import dev.duplex.threads.NamedThreads;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -27,25 +26,12 @@ public class SendThreads {
 
     @PostConstruct
     void start() {
-        AtomicInteger count = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(Math.max(1, threads), runnable -> {
-            Thread thread = new Thread(runnable, "duplex-send-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newFixedThreadPool(Math.max(1, threads), NamedThreads.factory("duplex-send"));
     }
 
     @PreDestroy
     void stop() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        NamedThreads.stop(executor);
     }
 
     void execute(Runnable task) {

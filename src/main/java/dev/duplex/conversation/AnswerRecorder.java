@@ -1,12 +1,15 @@
 package dev.duplex.conversation;
 
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import dev.duplex.threads.NamedThreads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,8 +21,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Saves answers while they stream: the text so far every {@code duplex.history.save-interval-ms} (default 2000;
  * only when it changed), and the outcome when the answer ends. A crash loses at most one interval of text.
  *
- * <p>Threading: the saves of one answer run one after another on the container's managed executor (JDBC
- * blocks; the stream's threads must not), so a late partial save never overwrites the final one.
+ * <p>Threading: the saves of one answer run one after another on this bean's threads ({@code duplex-store-N};
+ * JDBC blocks and the stream's threads must not), so a late partial save never overwrites the final one. Not the
+ * container's managed executors: Payara sets up a context for every managed task, which cost more than the save.
+ * Undeploying lets queued saves finish for up to 5 s.
  */
 @ApplicationScoped
 public class AnswerRecorder {
@@ -29,15 +34,29 @@ public class AnswerRecorder {
     @Inject
     ConversationStore store;
 
-    @Resource
-    ManagedExecutorService executor;
-
-    @Resource
-    ManagedScheduledExecutorService timer;
-
     @Inject
     @ConfigProperty(name = "duplex.history.save-interval-ms", defaultValue = "2000")
     long saveIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "duplex.history.save-threads", defaultValue = "4")
+    int saveThreads;
+
+    private ExecutorService executor;
+    private ScheduledThreadPoolExecutor timer;
+
+    @PostConstruct
+    void start() {
+        executor = Executors.newFixedThreadPool(Math.max(1, saveThreads), NamedThreads.factory("duplex-store"));
+        timer = new ScheduledThreadPoolExecutor(1, NamedThreads.factory("duplex-store-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+        NamedThreads.stop(executor);
+    }
 
     /** Starts saving answer {@code answerId}, whose text so far {@code text} returns. */
     public Recording record(String answerId, Supplier<String> text) {

@@ -35,13 +35,15 @@ public class ConversationStore {
     public BegunTurn begin(String owner, TurnRequest request) {
         return database.transaction(em -> {
             Instant now = Instant.now();
-            ConversationEntity conversation = request.conversationId() == null
+            boolean fresh = request.conversationId() == null;
+            ConversationEntity conversation = fresh
                     ? create(em, owner, request.content(), now)
                     : owned(em, owner, request.conversationId());
             if (request.system() != null) {
                 conversation.systemPrompt(request.system().isBlank() ? null : request.system());
             }
-            List<MessageEntity> current = current(em, conversation.id());
+            List<MessageEntity> current = fresh ? new ArrayList<>() : current(em, conversation.id());
+            int position = fresh ? 0 : nextPosition(em, conversation.id());
             String questionId = null;
             if (request.regenerate()) {
                 regenerate(current);
@@ -49,11 +51,12 @@ public class ConversationStore {
                 if (request.editOf() != null) {
                     edit(current, request.editOf());
                 }
-                questionId = add(em, conversation, current, "user", request.content(), MessageStatus.COMPLETE, now)
-                        .id();
+                questionId = add(em, conversation, current, position++, "user", request.content(),
+                        MessageStatus.COMPLETE, now).id();
             }
             List<ChatMessage> history = history(conversation.systemPrompt(), current);
-            MessageEntity answer = add(em, conversation, current, "assistant", "", MessageStatus.STREAMING, now);
+            MessageEntity answer = add(em, conversation, current, position, "assistant", "", MessageStatus.STREAMING,
+                    now);
             answer.generation(request.generationId(), request.model());
             conversation.touch(now);
             return new BegunTurn(conversation.id(), questionId, answer.id(), history);
@@ -152,6 +155,7 @@ public class ConversationStore {
         ConversationEntity conversation = new ConversationEntity(UUID.randomUUID().toString(), owner,
                 title(firstMessage), now);
         em.persist(conversation);
+        em.flush(); // its row before its messages': no mapped relation tells the provider that order
         return conversation;
     }
 
@@ -169,14 +173,18 @@ public class ConversationStore {
                 .setParameter("id", conversationId).setParameter("superseded", Boolean.FALSE).getResultList());
     }
 
-    private static MessageEntity add(EntityManager em, ConversationEntity conversation, List<MessageEntity> current,
-                                     String role, String content, MessageStatus status, Instant now) {
+    /** After every message of the conversation, superseded ones included (positions are never reused). */
+    private static int nextPosition(EntityManager em, String conversationId) {
         Number last = em.createQuery("select max(m.position) from MessageEntity m where m.conversationId = :id",
-                Number.class).setParameter("id", conversation.id()).getSingleResult();
-        MessageEntity message = new MessageEntity(UUID.randomUUID().toString(), conversation.id(),
-                last == null ? 0 : last.intValue() + 1, role, content, status, now);
+                Number.class).setParameter("id", conversationId).getSingleResult();
+        return last == null ? 0 : last.intValue() + 1;
+    }
+
+    private static MessageEntity add(EntityManager em, ConversationEntity conversation, List<MessageEntity> current,
+                                     int position, String role, String content, MessageStatus status, Instant now) {
+        MessageEntity message = new MessageEntity(UUID.randomUUID().toString(), conversation.id(), position, role,
+                content, status, now);
         em.persist(message);
-        em.flush();
         current.add(message);
         return message;
     }

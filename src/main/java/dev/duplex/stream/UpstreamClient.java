@@ -1,6 +1,7 @@
 package dev.duplex.stream;
 
 import dev.duplex.error.DuplexException;
+import dev.duplex.threads.NamedThreads;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.Catalogue;
 import dev.duplex.provider.ChatMessage;
@@ -24,9 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
@@ -69,8 +68,9 @@ public class UpstreamClient {
     void start() {
         int threads = config.getOptionalValue("duplex.upstream.threads", Integer.class)
                 .orElse(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-        executor = Executors.newFixedThreadPool(threads, named("duplex-upstream"));
-        ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1, named("duplex-upstream-timer"));
+        executor = Executors.newFixedThreadPool(threads, NamedThreads.factory("duplex-upstream"));
+        ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1,
+                NamedThreads.factory("duplex-upstream-timer"));
         scheduled.setRemoveOnCancelPolicy(true);
         timer = scheduled;
         http = HttpClient.newBuilder()
@@ -189,15 +189,6 @@ public class UpstreamClient {
             chars += message.content().length() + 4;
         }
         return (chars + 3) / 4;
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Drops a generation from {@link #running} when it ends, then passes the outcome on. */
