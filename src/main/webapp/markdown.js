@@ -1,7 +1,6 @@
 // Assistant text as Markdown: rendered by marked, then sanitized by DOMPurify before it touches the DOM.
 // Raw HTML in model output is shown as text, never interpreted: a model that writes <script> shows "<script>".
-import { Marked } from 'marked';
-import DOMPurify from 'dompurify';
+import { Marked, DOMPurify } from './vendor.js';
 import { button } from './dom.js';
 
 const escapeHtml = text => text.replace(/[&<>"']/g, c => ({

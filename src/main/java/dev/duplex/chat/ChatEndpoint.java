@@ -8,6 +8,8 @@ import dev.duplex.conversation.MessageStatus;
 import dev.duplex.conversation.TurnRequest;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.limit.GenerationSlots;
+import dev.duplex.limit.MessageRate;
 import dev.duplex.provider.Cost;
 import dev.duplex.provider.ModelCatalogue;
 import dev.duplex.provider.Usage;
@@ -37,7 +39,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>Threading: the container calls the {@code @On*} methods one at a time; generation callbacks arrive on
  * HttpClient and timer threads and only touch the thread-safe sender, the recorder and {@code running}.
  */
-@ServerEndpoint(value = "/ws/chat", configurator = IdentityConfigurator.class)
+@ServerEndpoint(value = "/ws/chat", configurator = ChatHandshake.class)
 public class ChatEndpoint {
 
     /** The largest client text frame, in UTF-8 bytes (also reported by {@code GET /api/info}). */
@@ -59,6 +61,20 @@ public class ChatEndpoint {
     AnswerRecorder recorder;
 
     @Inject
+    MessageRate rate;
+
+    @Inject
+    GenerationSlots slots;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.max-connections-per-user", defaultValue = "20")
+    int maxConnectionsPerUser;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.max-message-chars", defaultValue = "32000")
+    int maxMessageChars;
+
+    @Inject
     ClientFrameDecoder decoder;
 
     @Inject
@@ -77,20 +93,29 @@ public class ChatEndpoint {
     private Session session;
     private OrderedSender sender;
     private String owner;
+    private boolean admitted;
     private final AtomicReference<Turn> running = new AtomicReference<>();
 
     @OnOpen
     public void open(Session session) {
         this.session = session;
-        owner = (String) session.getUserProperties().get(IdentityConfigurator.OWNER);
+        owner = (String) session.getUserProperties().get(ChatHandshake.OWNER);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
-        sessions.add(session);
+        admitted = sessions.add(session, owner, maxConnectionsPerUser);
+        if (!admitted) {
+            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.TOO_MANY_CONNECTIONS,
+                    "This browser has " + maxConnectionsPerUser + " chat connections open already; close a tab.")));
+            sender.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections"));
+        }
     }
 
     @OnMessage
     public void text(String text) {
+        if (!admitted) {
+            return; // being closed: too many connections
+        }
         if (FrameSize.exceeds(text, maxFrameBytes)) {
             tooLarge();
             return;
@@ -103,6 +128,11 @@ public class ChatEndpoint {
             return;
         }
         if (frame instanceof ClientFrame.Message message) {
+            if (message.content().codePointCount(0, message.content().length()) > maxMessageChars) {
+                sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.MESSAGE_TOO_LONG,
+                        "A message may have at most " + maxMessageChars + " characters.")));
+                return;
+            }
             start(message.model(), new TurnRequest(message.conversationId(), message.content(), message.system(),
                     message.editOf(), false));
         } else if (frame instanceof ClientFrame.Regenerate regenerate) {
@@ -134,7 +164,7 @@ public class ChatEndpoint {
 
     @OnClose
     public void closed(Session session, CloseReason reason) {
-        sessions.remove(session);
+        sessions.remove(session, owner);
         sender.abandon();
         cancel();
     }
@@ -156,6 +186,14 @@ public class ChatEndpoint {
                     "A generation is already running on this connection; cancel it or wait for its end.")));
             return;
         }
+        try {
+            rate.take(owner);
+            slots.acquire();
+        } catch (DuplexException e) {
+            running.compareAndSet(turn, null);
+            sender.send(ServerFrame.Error.of(e));
+            return;
+        }
         Generation generation;
         BegunTurn begun;
         try {
@@ -163,6 +201,7 @@ public class ChatEndpoint {
             begun = store.begin(owner, request.generation(turn.id, modelId));
             generation = upstream.prepare(turn.id, modelId, begun.history(), new TurnListener(turn));
         } catch (RuntimeException e) {
+            slots.release();
             running.compareAndSet(turn, null);
             sender.send(ServerFrame.Error.of(DuplexException.of(e)));
             return;
@@ -242,6 +281,7 @@ public class ChatEndpoint {
 
         private void settle(AnswerOutcome outcome, ServerFrame terminal) {
             turn.recording.finish(outcome).whenComplete((saved, failure) -> {
+                slots.release();
                 running.compareAndSet(turn, null);
                 sender.send(terminal);
             });

@@ -1,19 +1,37 @@
 package dev.duplex.chat;
 
 import dev.duplex.conversation.BrowserIdentity;
+import dev.duplex.security.OriginPolicy;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Reads the browser's identity (the {@code duplex_id} cookie) from the WebSocket handshake into the session's
- * user properties; a handshake without one gets a new identity, for this connection only. Jakarta WebSocket 2.1
- * makes the user properties seen here a per-connection copy, so concurrent handshakes never mix identities.
+ * The chat WebSocket's handshake. Refuses (403, before the upgrade) a handshake from a page of another origin
+ * ({@link OriginPolicy}), then reads the browser's identity (the {@code duplex_id} cookie) into the session's user
+ * properties; a handshake without one gets a new identity, for this connection only. Jakarta WebSocket 2.1 makes
+ * the user properties seen here a per-connection copy, so concurrent handshakes never mix identities.
+ *
+ * <p>{@code checkOrigin} is given only the Origin; the Host it is compared with comes from the handshake's HTTP
+ * request, which CDI holds for the request's thread (Tyrus checks the origin on that thread).
  */
-public class IdentityConfigurator extends ServerEndpointConfig.Configurator {
+public class ChatHandshake extends ServerEndpointConfig.Configurator {
 
     static final String OWNER = "dev.duplex.owner";
+    private static final Logger LOG = Logger.getLogger(ChatHandshake.class.getName());
+
+    @Override
+    public boolean checkOrigin(String origin) {
+        List<String> configured = ConfigProvider.getConfig()
+                .getOptionalValues(OriginPolicy.ALLOWED_ORIGINS, String.class).orElse(List.of());
+        return OriginPolicy.allowed(origin, origin == null || !configured.isEmpty() ? null : host(), configured);
+    }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
@@ -22,5 +40,16 @@ public class IdentityConfigurator extends ServerEndpointConfig.Configurator {
             owner = owner != null ? owner : BrowserIdentity.fromHeader(header);
         }
         config.getUserProperties().put(OWNER, owner != null ? owner : BrowserIdentity.newId());
+    }
+
+    /** The handshake request's Host header, or null when it cannot be read (the origin is then refused). */
+    private static String host() {
+        try {
+            return CDI.current().select(HttpServletRequest.class).get().getHeader("Host");
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot read the handshake's Host to check its Origin; set "
+                    + OriginPolicy.ALLOWED_ORIGINS, e);
+            return null;
+        }
     }
 }

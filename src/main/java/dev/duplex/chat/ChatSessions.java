@@ -21,13 +21,29 @@ public class ChatSessions {
     private static final Logger LOG = Logger.getLogger(ChatSessions.class.getName());
 
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Integer> perOwner = new ConcurrentHashMap<>();
 
-    void add(Session session) {
-        open.add(session);
+    /** Registers {@code session} of {@code owner}, unless the owner has {@code max} open already (0: no limit). */
+    boolean add(Session session, String owner, int max) {
+        boolean[] admitted = {false};
+        perOwner.compute(owner, (o, count) -> {
+            int now = count == null ? 0 : count;
+            if (max > 0 && now >= max) {
+                return count;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (admitted[0]) {
+            open.add(session);
+        }
+        return admitted[0];
     }
 
-    void remove(Session session) {
-        open.remove(session);
+    void remove(Session session, String owner) {
+        if (open.remove(session)) {
+            perOwner.computeIfPresent(owner, (o, count) -> count <= 1 ? null : count - 1);
+        }
     }
 
     @Gauge(name = "duplex.sessions.open", unit = "none", absolute = true,
@@ -46,5 +62,6 @@ public class ChatSessions {
             }
         }
         open.clear();
+        perOwner.clear();
     }
 }

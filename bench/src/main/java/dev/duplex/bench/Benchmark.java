@@ -256,6 +256,8 @@ public final class Benchmark {
         builder.environment().put("DUPLEX_UPSTREAM_MODEL", "bench");
         builder.environment().put("DUPLEX_DEMO_ENABLED", "false");
         builder.environment().put("DUPLEX_WS_MAX_FRAME_BYTES", "65536");
+        // each load session is a browser sending message after message: no per-user rate limit
+        builder.environment().put("DUPLEX_LIMITS_MESSAGES_PER_MINUTE", "0");
         // every message is stored: an embedded database of the run's own, as a first start has
         Path data = Path.of("bench", "target", "duplex-data").toAbsolutePath();
         deleteTree(data);
