@@ -379,6 +379,8 @@ class ChatIT {
             assertEquals("missing_content", client.next("error").getString("code"));
             client.send("{\"type\":\"message\",\"content\":\"   \"}");
             assertEquals("missing_content", client.next("error").getString("code"));
+            client.send("{\"content\":\"hi\",\"x\":{\"y\":[1,{"); // once spun a server thread for ever
+            assertEquals("invalid_json", client.next("error").getString("code"));
             client.send("{\"type\":\"cancel\"}");
             client.send("{\"type\":\"ping\"}");
             assertEquals("pong", client.next().getString("type"), "cancel with nothing running is a no-op");
