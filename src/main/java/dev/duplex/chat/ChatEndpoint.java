@@ -8,10 +8,13 @@ import dev.duplex.conversation.MessageStatus;
 import dev.duplex.conversation.TurnRequest;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.limit.Budgets;
 import dev.duplex.limit.GenerationSlots;
 import dev.duplex.limit.MessageRate;
+import dev.duplex.provider.Catalogue;
 import dev.duplex.provider.Cost;
 import dev.duplex.provider.ModelCatalogue;
+import dev.duplex.provider.ModelEntry;
 import dev.duplex.provider.Usage;
 import dev.duplex.stream.Generation;
 import dev.duplex.stream.GenerationListener;
@@ -65,6 +68,9 @@ public class ChatEndpoint {
 
     @Inject
     GenerationSlots slots;
+
+    @Inject
+    Budgets budgets;
 
     @Inject
     @ConfigProperty(name = "duplex.limits.max-connections-per-user", defaultValue = "20")
@@ -197,10 +203,13 @@ public class ChatEndpoint {
         Generation generation;
         BegunTurn begun;
         try {
-            String modelId = catalogue.current().model(model).id();
-            begun = store.begin(owner, request.generation(turn.id, modelId));
-            generation = upstream.prepare(turn.id, modelId, begun.history(), new TurnListener(turn));
+            Catalogue current = catalogue.current();
+            ModelEntry entry = current.model(model);
+            turn.budget = budgets.reserve(owner, entry, current.currency(), questionTokens(request));
+            begun = store.begin(owner, request.generation(turn.id, entry.id()));
+            generation = upstream.prepare(turn.id, entry.id(), begun.history(), new TurnListener(turn));
         } catch (RuntimeException e) {
+            giveBack(turn);
             slots.release();
             running.compareAndSet(turn, null);
             sender.send(ServerFrame.Error.of(DuplexException.of(e)));
@@ -212,6 +221,20 @@ public class ChatEndpoint {
                 begun.questionId(), begun.answerId(), generation.historyDropped()));
         turn.recording = recorder.record(begun.answerId(), generation::text);
         generation.start();
+    }
+
+    /** The question's tokens as estimated before the call (a regeneration asks nothing new). */
+    private static long questionTokens(TurnRequest request) {
+        return request.content() == null ? 0 : (request.content().length() + 4 + 3) / 4;
+    }
+
+    /** A turn that never started gives its budget reservation back. */
+    private void giveBack(Turn turn) {
+        try {
+            budgets.settle(turn.budget, null, null);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not release the budget reservation of " + turn.id, e);
+        }
     }
 
     private void cancel() {
@@ -236,6 +259,7 @@ public class ChatEndpoint {
         volatile Generation generation;
         volatile String answerId;
         volatile AnswerRecorder.Recording recording;
+        volatile Budgets.Reservation budget;
 
         Turn(String id) {
             this.id = id;
@@ -269,18 +293,20 @@ public class ChatEndpoint {
         public void onEnd(Generation generation, String finishReason, Usage usage, Cost cost) {
             MessageStatus status = "cancelled".equals(finishReason) ? MessageStatus.CANCELLED : MessageStatus.COMPLETE;
             settle(outcome(generation, status, finishReason, null, usage, cost), new ServerFrame.End(turn.id,
-                    finishReason, usage, cost, generation.model(), generation.provider()));
+                    finishReason, usage, cost, generation.model(), generation.provider()), usage, cost);
         }
 
         @Override
         public void onError(Generation generation, DuplexException error, Usage usage, Cost cost) {
             settle(outcome(generation, MessageStatus.ERROR, null, error, usage, cost),
                     ServerFrame.Error.of(error, turn.id, !generation.text().isEmpty(), usage, cost,
-                            generation.model(), generation.provider()));
+                            generation.model(), generation.provider()), usage, cost);
         }
 
-        private void settle(AnswerOutcome outcome, ServerFrame terminal) {
-            turn.recording.finish(outcome).whenComplete((saved, failure) -> {
+        /** The answer and the budget are settled in the database before the terminal frame goes out. */
+        private void settle(AnswerOutcome outcome, ServerFrame terminal, Usage usage, Cost cost) {
+            turn.recording.finish(outcome);
+            turn.recording.then(() -> budgets.settle(turn.budget, usage, cost)).whenComplete((saved, failure) -> {
                 slots.release();
                 running.compareAndSet(turn, null);
                 sender.send(terminal);

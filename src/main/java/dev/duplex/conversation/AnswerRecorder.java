@@ -97,6 +97,11 @@ public class AnswerRecorder {
             return enqueue(() -> store.end(answerId, outcome));
         }
 
+        /** Runs {@code work} after this answer's saves, on the same lane; completes when it has run. */
+        public CompletionStage<Void> then(Runnable work) {
+            return enqueue(work);
+        }
+
         private synchronized CompletableFuture<Void> enqueue(Runnable save) {
             lane = lane.thenRunAsync(save, executor).exceptionally(failure -> {
                 LOG.log(Level.WARNING, "Could not save answer " + answerId, failure);

@@ -64,7 +64,7 @@ public class Database {
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
-    <T> T transaction(Function<EntityManager, T> work) {
+    public <T> T transaction(Function<EntityManager, T> work) {
         EntityManager em = entityManagers.createEntityManager();
         EntityTransaction tx = em.getTransaction();
         try {

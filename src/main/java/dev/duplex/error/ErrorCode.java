@@ -20,6 +20,7 @@ public enum ErrorCode {
     TOO_MANY_CONNECTIONS("too_many_connections"),
     RATE_LIMITED("rate_limited"),
     OVERLOADED("overloaded"),
+    BUDGET_EXCEEDED("budget_exceeded"),
     UPSTREAM_UNREACHABLE("upstream_unreachable"),
     UPSTREAM_CONNECT_TIMEOUT("upstream_connect_timeout"),
     UPSTREAM_FIRST_TOKEN_TIMEOUT("upstream_first_token_timeout"),

@@ -105,12 +105,17 @@ class KilledServerIT {
                 .start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/models")).build();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .ignoreExceptionsInstanceOf(IOException.class)
-                .until(() -> {
-                    assertTrue(process.isAlive(), "Payara Micro exited; see " + log);
-                    return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                });
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        assertTrue(process.isAlive(), "Payara Micro exited; see " + log);
+                        return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    });
+        } catch (RuntimeException | AssertionError notReady) {
+            process.destroyForcibly(); // this method owns the process until it returns it
+            throw notReady;
+        }
         return process;
     }
 

@@ -1,0 +1,109 @@
+package dev.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Per-user budgets: a generation reserves the model's longest answer before the call, so messages that race
+ * cannot together spend more than the budget, and settles with the provider's real usage when it ends.
+ */
+@ExtendWith(ArquillianExtension.class)
+class BudgetsIT {
+
+    static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
+
+    @ArquillianResource
+    URL deployed;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.duplex(Map.of(
+                "duplex.upstream.base-url", UPSTREAM.baseUrl(),
+                "duplex.upstream.model", "gpt-test",
+                "duplex.upstream.models", "gpt-test, gpt-priced",
+                "duplex.model.gpt-test.max-output-tokens", "100",
+                "duplex.model.gpt-priced.max-output-tokens", "100",
+                "duplex.model.gpt-priced.price-input", "1000",
+                "duplex.model.gpt-priced.price-output", "2000",
+                "duplex.limits.tokens-per-day", "1000",
+                "duplex.limits.cost-per-month", "0.05"));
+    }
+
+    @AfterAll
+    static void stopUpstream() throws Exception {
+        UPSTREAM.close();
+    }
+
+    @AfterEach
+    void nothingLeftRunning() {
+        Deployments.assertNothingLeftRunning(deployed, UPSTREAM);
+    }
+
+    @Test
+    void twentyRacingMessagesNeverReserveMoreThanTheBudgetAndEndedOnesGiveItBack() throws Exception {
+        UPSTREAM.on("race", OpenAiSse.tokens(List.of("a", "b"), 1500));
+        Browser browser = new Browser(deployed);
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                clients.add(browser.connect());
+            }
+            // "race NN" is 7 characters, 3 estimated tokens: each message reserves 3 + 100, so 9 fit in 1000
+            for (int i = 0; i < 20; i++) {
+                clients.get(i).send(String.format("{\"content\":\"race %02d\"}", i));
+            }
+            int started = 0;
+            int refused = 0;
+            for (WsClient client : clients) {
+                JsonObject first = client.next();
+                if (first.getString("type").equals("start")) {
+                    started++;
+                    List<JsonObject> frames = client.untilTerminal();
+                    assertEquals("end", frames.get(frames.size() - 1).getString("type"));
+                } else {
+                    assertEquals("budget_exceeded", first.getString("code"), first.toString());
+                    assertTrue(first.getJsonNumber("retry_after_ms").longValue() > 0);
+                    refused++;
+                }
+            }
+            assertEquals(9, started, "exactly what the budget covers started");
+            assertEquals(11, refused);
+
+            // settled: 9 x (11 input + 2 output) used, nothing reserved; another message fits again
+            clients.get(0).send("{\"content\":\"race again\"}");
+            clients.get(0).next("start");
+            clients.get(0).untilTerminal();
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void aCostBudgetRefusesAModelWhoseLongestAnswerItCannotPay() throws Exception {
+        UPSTREAM.on("priced", OpenAiSse.tokens(List.of("ok"), 0));
+        try (WsClient client = new Browser(deployed).connect()) {
+            // 100 output tokens at 2000 per million: 0.2 reserved, more than 0.05 a month
+            client.send("{\"content\":\"priced\",\"model\":\"gpt-priced\"}");
+            JsonObject refused = client.next("error");
+            assertEquals("budget_exceeded", refused.getString("code"));
+            assertTrue(refused.getString("message").contains("0.05 USD a month"), refused.toString());
+            client.send("{\"content\":\"priced but free\"}");
+            client.next("start");
+            assertEquals("ok", WsClient.text(client.untilTerminal()));
+        }
+    }
+}
