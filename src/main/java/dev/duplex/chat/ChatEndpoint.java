@@ -25,6 +25,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
@@ -73,6 +74,9 @@ public class ChatEndpoint {
     Budgets budgets;
 
     @Inject
+    Heartbeat heartbeat;
+
+    @Inject
     @ConfigProperty(name = "duplex.limits.max-connections-per-user", defaultValue = "20")
     int maxConnectionsPerUser;
 
@@ -110,7 +114,9 @@ public class ChatEndpoint {
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
         admitted = sessions.add(session, owner, maxConnectionsPerUser);
-        if (!admitted) {
+        if (admitted) {
+            heartbeat.watch(session);
+        } else {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.TOO_MANY_CONNECTIONS,
                     "This browser has " + maxConnectionsPerUser + " chat connections open already; close a tab.")));
             sender.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections"));
@@ -122,6 +128,7 @@ public class ChatEndpoint {
         if (!admitted) {
             return; // being closed: too many connections
         }
+        heartbeat.heard(session);
         if (FrameSize.exceeds(text, maxFrameBytes)) {
             tooLarge();
             return;
@@ -150,6 +157,12 @@ public class ChatEndpoint {
         }
     }
 
+    /** The answer to one of {@link Heartbeat}'s pings. */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        heartbeat.heard(session);
+    }
+
     /** Binary frames carry nothing in this protocol: RFC 6455 close code 1003 (unsupported data). */
     @OnMessage
     public void binary(ByteBuffer data) {
@@ -171,6 +184,7 @@ public class ChatEndpoint {
     @OnClose
     public void closed(Session session, CloseReason reason) {
         sessions.remove(session, owner);
+        heartbeat.forget(session);
         sender.abandon();
         cancel();
     }

@@ -44,7 +44,8 @@ class LimitsIT {
                 "duplex.limits.max-message-chars", "20",
                 "duplex.limits.max-connections-per-user", "2",
                 "duplex.limits.messages-per-minute", "3",
-                "duplex.limits.max-concurrent-generations", "1"));
+                "duplex.limits.max-concurrent-generations", "1",
+                "duplex.ws.ping-interval-ms", "300"));
     }
 
     @AfterAll
@@ -155,6 +156,57 @@ class LimitsIT {
             waiting.send("{\"content\":\"next please\"}");
             waiting.next("start");
             assertEquals("ok", WsClient.text(waiting.untilTerminal()));
+        }
+    }
+
+    @Test
+    void aLiveClientIsPingedAndStaysConnected() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(Deployments.chat(deployed),
+                new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onPing(WebSocket webSocket,
+                                                                          java.nio.ByteBuffer message) {
+                        pings.incrementAndGet();
+                        return WebSocket.Listener.super.onPing(webSocket, message); // the JDK answers the pong
+                    }
+                }).join();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> pings.get() >= 5);
+        assertFalse(socket.isInputClosed(), "answering pings keeps the connection");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
+    void aPeerThatStopsAnsweringPingsIsClosedWith1001() throws Exception {
+        try (java.net.Socket raw = new java.net.Socket("localhost", deployed.getPort())) {
+            raw.setSoTimeout(10_000);
+            var out = raw.getOutputStream();
+            out.write(("GET " + deployed.getPath() + "ws/chat HTTP/1.1\r\nHost: localhost:" + deployed.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            var in = new java.io.DataInputStream(raw.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            // read frames, answering nothing: pings (0x9) arrive, then a close (0x8) with 1001
+            int pings = 0;
+            while (true) {
+                int opcode = in.readUnsignedByte() & 0x0F;
+                int length = in.readUnsignedByte() & 0x7F;
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                if (opcode == 0x9) {
+                    pings++;
+                } else if (opcode == 0x8) {
+                    assertEquals(1001, ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF));
+                    break;
+                }
+            }
+            assertTrue(pings >= 1, "pinged before being closed");
         }
     }
 
