@@ -7,18 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,12 +25,12 @@ class KilledServerIT {
 
     private final FakeUpstream upstream = FakeUpstream.startUnchecked();
     private final Path dataDir = Deployments.dataDir();
-    private Process server;
+    private PayaraProcess server;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            server.close();
         }
         upstream.close();
     }
@@ -44,7 +38,7 @@ class KilledServerIT {
     @Test
     void aKilledServerLeavesTheQuestionAndThePartialAnswerMarkedInterrupted() throws Exception {
         upstream.on("Tell me everything", OpenAiSse.endless(20));
-        int port = freePort();
+        int port = PayaraProcess.freePort();
         URL deployed = URI.create("http://localhost:" + port + "/").toURL();
         Browser browser = new Browser(deployed);
 
@@ -56,7 +50,7 @@ class KilledServerIT {
             conversation = client.next("start").getString("conversation_id");
             await().atMost(Duration.ofSeconds(10)).until(() -> answer(browser, conversation)
                     .getString("content").length() > 20);
-            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            server.kill();
             StringBuilder text = new StringBuilder();
             for (JsonObject frame = client.poll(500); frame != null; frame = client.poll(500)) {
                 text.append(frame.getString("content", ""));
@@ -84,44 +78,11 @@ class KilledServerIT {
         return browser.getJson("conversations/" + conversation).getJsonArray("messages").getJsonObject(1);
     }
 
-    /** Payara Micro with the WAR at /, this test's data directory and upstream; returns once it serves. */
-    private Process start(int port, int run) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = Path.of("target", "killed-server-" + run + ".log").toAbsolutePath();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m",
-                "-Djava.io.tmpdir=" + Path.of("target").toAbsolutePath(),
-                "-Dduplex.data-dir=" + dataDir,
-                "-Dduplex.upstream.base-url=" + upstream.baseUrl(),
-                "-Dduplex.upstream.model=gpt-test",
-                "-Dduplex.history.save-interval-ms=100",
-                "-jar", System.getProperty("payara.microJar"),
-                "--port", Integer.toString(port),
-                "--deploy", new File(System.getProperty("duplex.war")).getAbsolutePath(), "--contextroot", "/"));
-        // the same options as the Arquillian container: --nocluster, and the PostgreSQL set-up in that profile
-        command.addAll(List.of(System.getProperty("payara.extraMicroOptions", "--nocluster").split(" ")));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/models")).build();
-        try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> {
-                        assertTrue(process.isAlive(), "Payara Micro exited; see " + log);
-                        return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                    });
-        } catch (RuntimeException | AssertionError notReady) {
-            process.destroyForcibly(); // this method owns the process until it returns it
-            throw notReady;
-        }
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private PayaraProcess start(int port, int run) throws IOException {
+        return PayaraProcess.start(port, "killed-server-" + run, Map.of(
+                "duplex.data-dir", dataDir.toString(),
+                "duplex.upstream.base-url", upstream.baseUrl(),
+                "duplex.upstream.model", "gpt-test",
+                "duplex.history.save-interval-ms", "100"));
     }
 }
