@@ -41,6 +41,10 @@ public class Database {
     @ConfigProperty(name = "duplex.data-dir", defaultValue = "./duplex-data")
     String dataDir;
 
+    @Inject
+    @ConfigProperty(name = "duplex.data-write-delay-ms", defaultValue = "0")
+    int writeDelayMs;
+
     private DataSource dataSource;
     private JdbcConnectionPool embedded;
     private EntityManagerFactory entityManagers;
@@ -90,7 +94,11 @@ public class Database {
         }
     }
 
-    /** H2 in files; WRITE_DELAY=0 makes a commit reach the file at once, so a killed server loses nothing. */
+    /**
+     * H2 in files. {@code duplex.data-write-delay-ms} is H2's WRITE_DELAY: 0 (the default) makes every commit
+     * reach the file at once, so a killed server loses nothing; more lets H2 write several commits at once, and a
+     * killed server can lose the commits of that last moment.
+     */
     private DataSource embedded() {
         Path directory = Path.of(dataDir).toAbsolutePath().normalize();
         try {
@@ -100,7 +108,7 @@ public class Database {
         }
         LOG.info(() -> "Conversations are stored in the embedded database under " + directory);
         embedded = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("duplex")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "duplex", "duplex");
+                + ";WRITE_DELAY=" + Math.max(0, writeDelayMs) + ";DB_CLOSE_ON_EXIT=FALSE", "duplex", "duplex");
         embedded.setMaxConnections(EMBEDDED_CONNECTIONS);
         return embedded;
     }
