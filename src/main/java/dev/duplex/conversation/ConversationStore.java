@@ -16,8 +16,9 @@ import java.util.UUID;
  * Conversations and messages in the database. Every read and write names the owner, so one identity never
  * reaches another's data: a conversation of someone else is "not found", exactly like one that does not exist.
  *
- * <p>Threading: thread-safe; each public method is one transaction on the caller's thread (JDBC blocks: never
- * call it from a stream's or a timer's thread).
+ * <p>Threading: thread-safe. Reads are one transaction on the caller's thread; writes go through
+ * {@link StoreWriter}, which commits the writes waiting at the same moment together. Both block (JDBC): never
+ * call them from a stream's or a timer's thread.
  */
 @ApplicationScoped
 public class ConversationStore {
@@ -27,33 +28,35 @@ public class ConversationStore {
     @Inject
     Database database;
 
+    @Inject
+    StoreWriter writer;
+
     /**
      * Records what a client asked before anything is sent upstream: the user's message (or, to regenerate, the
      * previous answer superseded; to edit, the edited message and all after it superseded), and an empty answer
      * in status {@code streaming}. Returns the conversation's history for the model and the answer's id.
      */
     public BegunTurn begin(String owner, TurnRequest request) {
-        return database.transaction(em -> {
+        return writer.write(em -> {
             Instant now = Instant.now();
             boolean fresh = request.conversationId() == null;
-            ConversationEntity conversation = fresh
-                    ? create(em, owner, request.content(), now)
-                    : owned(em, owner, request.conversationId());
+            // everything that can refuse the turn is checked before anything changes (see StoreWriter)
+            ConversationEntity conversation = fresh ? null : owned(em, owner, request.conversationId());
+            List<MessageEntity> current = fresh ? new ArrayList<>() : current(em, conversation.id());
+            int keep = request.regenerate() ? lastAnswer(current)
+                    : request.editOf() != null ? editPoint(current, request.editOf()) : current.size();
+            if (fresh) {
+                conversation = create(em, owner, request.content(), now);
+            }
+            int position = fresh ? 0 : nextPosition(em, conversation.id());
+            while (current.size() > keep) {
+                current.remove(current.size() - 1).supersede();
+            }
             if (request.system() != null) {
                 conversation.systemPrompt(request.system().isBlank() ? null : request.system());
             }
-            List<MessageEntity> current = fresh ? new ArrayList<>() : current(em, conversation.id());
-            int position = fresh ? 0 : nextPosition(em, conversation.id());
-            String questionId = null;
-            if (request.regenerate()) {
-                regenerate(current);
-            } else {
-                if (request.editOf() != null) {
-                    edit(current, request.editOf());
-                }
-                questionId = add(em, conversation, current, position++, "user", request.content(),
-                        MessageStatus.COMPLETE, now).id();
-            }
+            String questionId = request.regenerate() ? null : add(em, conversation, current, position++, "user",
+                    request.content(), MessageStatus.COMPLETE, now).id();
             List<ChatMessage> history = history(conversation.systemPrompt(), current);
             MessageEntity answer = add(em, conversation, current, position, "assistant", "", MessageStatus.STREAMING,
                     now);
@@ -65,7 +68,7 @@ public class ConversationStore {
 
     /** Saves the answer so far; does nothing once the answer has ended. */
     public void savePartial(String answerId, String text) {
-        database.transaction(em -> {
+        writer.write(em -> {
             MessageEntity answer = em.find(MessageEntity.class, answerId);
             if (answer != null && answer.status() == MessageStatus.STREAMING) {
                 answer.partial(text, Instant.now());
@@ -75,7 +78,7 @@ public class ConversationStore {
     }
 
     public void end(String answerId, AnswerOutcome outcome) {
-        database.transaction(em -> {
+        writer.write(em -> {
             MessageEntity answer = em.find(MessageEntity.class, answerId);
             if (answer != null) {
                 Instant now = Instant.now();
@@ -127,7 +130,7 @@ public class ConversationStore {
     }
 
     public ConversationEntity rename(String owner, String id, String title) {
-        return database.transaction(em -> {
+        return writer.write(em -> {
             ConversationEntity conversation = owned(em, owner, id);
             conversation.rename(title.strip());
             conversation.touch(Instant.now());
@@ -136,7 +139,7 @@ public class ConversationStore {
     }
 
     public void delete(String owner, String id) {
-        database.transaction(em -> {
+        writer.write(em -> {
             ConversationEntity conversation = owned(em, owner, id);
             em.createQuery("delete from MessageEntity m where m.conversationId = :id").setParameter("id", id)
                     .executeUpdate();
@@ -189,30 +192,24 @@ public class ConversationStore {
         return message;
     }
 
-    /** Supersedes the last answer; the user message before it is asked again. */
-    private static void regenerate(List<MessageEntity> current) {
+    /** Regenerating keeps everything but the last answer, which must be there. */
+    private static int lastAnswer(List<MessageEntity> current) {
         if (current.isEmpty() || !"assistant".equals(current.get(current.size() - 1).role())) {
             throw new DuplexException(ErrorCode.NOTHING_TO_REGENERATE,
                     "The conversation does not end with an answer to regenerate.");
         }
-        current.remove(current.size() - 1).supersede();
+        return current.size() - 1;
     }
 
-    /** Supersedes user message {@code messageId} and everything after it: the conversation forks there. */
-    private static void edit(List<MessageEntity> current, String messageId) {
-        int at = -1;
-        for (int i = 0; i < current.size(); i++) {
+    /** Editing user message {@code messageId} keeps what came before it: the conversation forks there. */
+    private static int editPoint(List<MessageEntity> current, String messageId) {
+        for (int i = current.size() - 1; i >= 0; i--) {
             if (current.get(i).id().equals(messageId) && "user".equals(current.get(i).role())) {
-                at = i;
+                return i;
             }
         }
-        if (at < 0) {
-            throw new DuplexException(ErrorCode.MESSAGE_NOT_FOUND,
-                    "No user message " + messageId + " in this conversation to edit.");
-        }
-        while (current.size() > at) {
-            current.remove(current.size() - 1).supersede();
-        }
+        throw new DuplexException(ErrorCode.MESSAGE_NOT_FOUND,
+                "No user message " + messageId + " in this conversation to edit.");
     }
 
     /** What the model is to see: the system prompt, then every current message with text. */

@@ -311,6 +311,40 @@ class ConversationsIT {
     }
 
     @Test
+    void turnsBeginningTogetherAreEachStoredOrRefusedOnTheirOwn() throws Exception {
+        UPSTREAM.on("together", OpenAiSse.tokens(List.of("ok"), 0));
+        List<Browser> browsers = new java.util.ArrayList<>();
+        List<WsClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                browsers.add(new Browser(deployed));
+                clients.add(browsers.get(i).connect());
+            }
+            // sent at once, so their writes share transactions; every third names a conversation that is not there
+            for (int i = 0; i < 30; i++) {
+                String unknown = i % 3 == 0 ? ",\"conversation_id\":\"missing-" + i + "\"" : "";
+                clients.get(i).send("{\"content\":\"together " + i + "\"" + unknown + "}");
+            }
+            for (int i = 0; i < 30; i++) {
+                JsonObject first = clients.get(i).next();
+                if (i % 3 == 0) {
+                    assertEquals("conversation_not_found", first.getString("code"), first.toString());
+                    assertEquals(0, browsers.get(i).getJson("conversations").getJsonArray("conversations").size());
+                } else {
+                    assertEquals("start", first.getString("type"), first.toString());
+                    clients.get(i).untilTerminal();
+                    JsonArray messages = browsers.get(i).getJson("conversations/"
+                            + first.getString("conversation_id")).getJsonArray("messages");
+                    assertEquals(List.of("user:together " + i, "assistant:ok"), roles(messages));
+                    assertEquals("complete", messages.getJsonObject(1).getString("status"));
+                }
+            }
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    @Test
     void readinessNamesTheDatabaseInUse() throws Exception {
         HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
                 .newBuilder(java.net.URI.create("http://localhost:" + deployed.getPort() + "/health/ready")).build(),

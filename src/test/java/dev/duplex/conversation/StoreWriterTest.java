@@ -1,0 +1,123 @@
+package dev.duplex.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import jakarta.persistence.EntityManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StoreWriterTest {
+
+    /** A database whose transactions are counted; its entity manager is never touched by these writes. */
+    static final class CountingDatabase extends Database {
+
+        final AtomicInteger transactions = new AtomicInteger();
+
+        @Override
+        public <T> T transaction(Function<EntityManager, T> work) {
+            transactions.incrementAndGet();
+            return work.apply(null);
+        }
+    }
+
+    private final CountingDatabase database = new CountingDatabase();
+    private final StoreWriter writer = new StoreWriter();
+    private final ExecutorService callers = Executors.newFixedThreadPool(50);
+
+    @BeforeEach
+    void start() {
+        writer.database = database;
+        writer.start();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        writer.stop();
+        callers.shutdownNow();
+        callers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writesWaitingTogetherShareOneTransaction() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch othersQueued = new CountDownLatch(1);
+        Future<Integer> first = callers.submit(() -> writer.write(em -> {
+            firstRunning.countDown();
+            await(othersQueued);
+            return -1;
+        }));
+        firstRunning.await();
+        List<Future<Integer>> others = new ArrayList<>();
+        for (int i = 0; i < 49; i++) {
+            int n = i;
+            others.add(callers.submit(() -> writer.write(em -> n)));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 49);
+        othersQueued.countDown();
+        assertEquals(-1, first.get(5, TimeUnit.SECONDS));
+        for (int i = 0; i < 49; i++) {
+            assertEquals(i, others.get(i).get(5, TimeUnit.SECONDS), "each caller gets its own result");
+        }
+        assertEquals(2, database.transactions.get(), "the 49 queued writes committed together");
+    }
+
+    @Test
+    void aRefusedWriteFailsAloneAndABrokenOneDoesNotTakeOthersWithIt() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> blocker = callers.submit(() -> writer.write(em -> {
+            running.countDown();
+            await(release);
+            return "first";
+        }));
+        running.await();
+        Future<String> fine = callers.submit(() -> writer.write(em -> "fine"));
+        Future<String> refused = callers.submit(() -> writer.write(em -> {
+            throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "no such conversation");
+        }));
+        Future<String> broken = callers.submit(() -> writer.<String>write(em -> {
+            throw new IllegalStateException("database says no");
+        }));
+        Future<String> alsoFine = callers.submit(() -> writer.write(em -> "also fine"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 4);
+        release.countDown();
+
+        assertEquals("first", blocker.get(5, TimeUnit.SECONDS));
+        assertEquals("fine", fine.get(5, TimeUnit.SECONDS));
+        assertEquals("also fine", alsoFine.get(5, TimeUnit.SECONDS));
+        var notFound = assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.get(5,
+                TimeUnit.SECONDS));
+        assertEquals(ErrorCode.CONVERSATION_NOT_FOUND, ((DuplexException) notFound.getCause()).code());
+        var failed = assertThrows(java.util.concurrent.ExecutionException.class, () -> broken.get(5,
+                TimeUnit.SECONDS));
+        assertEquals("database says no", failed.getCause().getMessage());
+    }
+
+    @Test
+    void afterStopWritesAreRefused() {
+        writer.stop();
+        DuplexException refused = assertThrows(DuplexException.class, () -> writer.write(em -> "late"));
+        assertEquals(ErrorCode.STORAGE_ERROR, refused.code());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
