@@ -215,7 +215,7 @@ public class ChatEndpoint {
             return;
         }
         Generation generation;
-        BegunTurn begun;
+        BegunTurn begun = null;
         try {
             Catalogue current = catalogue.current();
             ModelEntry entry = current.model(model);
@@ -223,10 +223,14 @@ public class ChatEndpoint {
             begun = store.begin(owner, request.generation(turn.id, entry.id()));
             generation = upstream.prepare(turn.id, entry.id(), begun.history(), new TurnListener(turn));
         } catch (RuntimeException e) {
+            DuplexException failure = DuplexException.of(e);
+            if (begun != null) {
+                unstarted(begun, failure);
+            }
             giveBack(turn);
             slots.release();
             running.compareAndSet(turn, null);
-            sender.send(ServerFrame.Error.of(DuplexException.of(e)));
+            sender.send(ServerFrame.Error.of(failure));
             return;
         }
         turn.generation = generation;
@@ -240,6 +244,16 @@ public class ChatEndpoint {
     /** The question's tokens as estimated before the call (a regeneration asks nothing new). */
     private static long questionTokens(TurnRequest request) {
         return request.content() == null ? 0 : (request.content().length() + 4 + 3) / 4;
+    }
+
+    /** An answer stored but never asked for ends as an error, rather than staying "streaming". */
+    private void unstarted(BegunTurn begun, DuplexException failure) {
+        try {
+            store.end(begun.answerId(), new AnswerOutcome("", MessageStatus.ERROR, null, null, null,
+                    failure.code().wireName(), failure.getMessage(), null, null, null, null, null));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not end the unstarted answer " + begun.answerId(), e);
+        }
     }
 
     /** A turn that never started gives its budget reservation back. */

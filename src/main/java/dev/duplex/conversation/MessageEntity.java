@@ -189,7 +189,7 @@ public class MessageEntity {
     void ended(AnswerOutcome outcome, Instant now) {
         content = outcome.text();
         status = outcome.status();
-        model = outcome.model();
+        model = outcome.model() != null ? outcome.model() : model;
         provider = outcome.provider();
         finishReason = outcome.finishReason();
         errorCode = outcome.errorCode();
