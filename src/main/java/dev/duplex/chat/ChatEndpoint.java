@@ -113,7 +113,7 @@ public class ChatEndpoint {
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
-        admitted = sessions.add(session, owner, maxConnectionsPerUser);
+        admitted = sessions.add(session, sender, owner, maxConnectionsPerUser);
         if (admitted) {
             heartbeat.watch(session);
         } else {
@@ -200,6 +200,11 @@ public class ChatEndpoint {
      * in status streaming that is saved as it grows and when it ends.
      */
     private void start(String model, TurnRequest request) {
+        if (sessions.refusing()) {
+            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.SHUTTING_DOWN,
+                    "The server is shutting down; send the message again once reconnected.")));
+            return;
+        }
         Turn turn = new Turn(UUID.randomUUID().toString());
         if (!running.compareAndSet(null, turn)) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.BUSY,
@@ -238,6 +243,7 @@ public class ChatEndpoint {
         sender.send(new ServerFrame.Start(turn.id, generation.requestedModel(), begun.conversationId(),
                 begun.questionId(), begun.answerId(), generation.historyDropped()));
         turn.recording = recorder.record(begun.answerId(), generation::text);
+        sessions.turnStarted();
         generation.start();
     }
 
@@ -326,7 +332,9 @@ public class ChatEndpoint {
 
         @Override
         public void onError(Generation generation, DuplexException error, Usage usage, Cost cost) {
-            settle(outcome(generation, MessageStatus.ERROR, null, error, usage, cost),
+            MessageStatus status = error.code() == ErrorCode.SHUTTING_DOWN ? MessageStatus.INTERRUPTED
+                    : MessageStatus.ERROR;
+            settle(outcome(generation, status, null, error, usage, cost),
                     ServerFrame.Error.of(error, turn.id, !generation.text().isEmpty(), usage, cost,
                             generation.model(), generation.provider()), usage, cost);
         }
@@ -338,6 +346,7 @@ public class ChatEndpoint {
                 slots.release();
                 running.compareAndSet(turn, null);
                 sender.send(terminal);
+                sessions.turnEnded();
             });
         }
     }

@@ -4,27 +4,26 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import java.io.IOException;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
- * The open chat sessions. Owns them in the sense that undeploying the application closes each with 1001
- * (going away), so clients reconnect elsewhere. Threading: thread-safe.
+ * The open chat sessions, per owner (for the connection limit), and the turns running on them. Owns them in the
+ * sense that stopping closes each with 1001 (going away), after its last frames, so clients reconnect elsewhere.
+ * Threading: thread-safe.
  */
 @ApplicationScoped
 public class ChatSessions {
 
-    private static final Logger LOG = Logger.getLogger(ChatSessions.class.getName());
-
-    private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    private final Map<Session, OrderedSender> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> perOwner = new ConcurrentHashMap<>();
+    private final AtomicInteger turns = new AtomicInteger();
+    private volatile boolean refusing;
 
     /** Registers {@code session} of {@code owner}, unless the owner has {@code max} open already (0: no limit). */
-    boolean add(Session session, String owner, int max) {
+    boolean add(Session session, OrderedSender sender, String owner, int max) {
         boolean[] admitted = {false};
         perOwner.compute(owner, (o, count) -> {
             int now = count == null ? 0 : count;
@@ -35,13 +34,13 @@ public class ChatSessions {
             return now + 1;
         });
         if (admitted[0]) {
-            open.add(session);
+            open.put(session, sender);
         }
         return admitted[0];
     }
 
     void remove(Session session, String owner) {
-        if (open.remove(session)) {
+        if (open.remove(session) != null) {
             perOwner.computeIfPresent(owner, (o, count) -> count <= 1 ? null : count - 1);
         }
     }
@@ -52,16 +51,33 @@ public class ChatSessions {
         return open.size();
     }
 
+    /** From now on new turns are refused: the server is stopping. */
+    void refuseNewWork() {
+        refusing = true;
+    }
+
+    boolean refusing() {
+        return refusing;
+    }
+
+    /** A turn began on some session; {@link #turnEnded} when its answer is saved and its terminal frame queued. */
+    void turnStarted() {
+        turns.incrementAndGet();
+    }
+
+    void turnEnded() {
+        turns.decrementAndGet();
+    }
+
+    int turnsRunning() {
+        return turns.get();
+    }
+
+    /** Closes every session with 1001 after the frames already queued for it, such as a last terminal frame. */
     @PreDestroy
     void closeAll() {
-        for (Session session : open) {
-            try {
-                session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down"));
-            } catch (IOException | IllegalStateException e) {
-                LOG.log(Level.FINE, "Could not close session " + session.getId(), e);
-            }
-        }
-        open.clear();
-        perOwner.clear();
+        CloseReason goingAway = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+        open.values().forEach(sender -> sender.close(goingAway));
     }
+
 }

@@ -81,11 +81,16 @@ public class UpstreamClient {
                 .build();
     }
 
-    @PreDestroy
-    void stop() {
+    /** Ends every running generation with {@code shutting_down} (the server is stopping). */
+    public void stopAll() {
         DuplexException shutdown = new DuplexException(ErrorCode.SHUTTING_DOWN, "The server is shutting down.");
         running.forEach(generation -> generation.fail(shutdown));
         open.forEach(attempt -> attempt.fail(shutdown));
+    }
+
+    @PreDestroy
+    void stop() {
+        stopAll();
         timer.shutdownNow();
         executor.shutdownNow();
         try {

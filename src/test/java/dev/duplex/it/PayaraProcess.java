@@ -44,7 +44,12 @@ final class PayaraProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                 "-Djava.io.tmpdir=" + Path.of("target").toAbsolutePath()));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--port", Integer.toString(port),
+        // a runtime directory of its own: Payara Micro deletes a temporary one while it stops, and the application
+        // could then load no class to finish its answers
+        Files.createDirectories(Path.of("target"));
+        Path root = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "payara-root-" + name + "-");
+        command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--rootdir", root.toString(),
+                "--port", Integer.toString(port),
                 "--deploy", new File(System.getProperty("duplex.war")).getAbsolutePath(), "--contextroot", "/"));
         command.addAll(List.of(System.getProperty("payara.extraMicroOptions", "--nocluster").split(" ")));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -76,6 +81,14 @@ final class PayaraProcess implements AutoCloseable {
 
     String logText() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** SIGTERM, as an operator's stop: Payara undeploys the application, then exits. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
     }
 
     /** SIGKILL: no clean stop, no @PreDestroy. */

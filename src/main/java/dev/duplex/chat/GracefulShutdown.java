@@ -1,0 +1,66 @@
+package dev.duplex.chat;
+
+import dev.duplex.stream.UpstreamClient;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Stopping the server or undeploying Duplex, in order: new messages are refused ({@code shutting_down}), the
+ * generations running get {@code duplex.shutdown.drain-ms} (default 10,000) to finish, those still running then
+ * end with {@code shutting_down} and are saved as {@code interrupted} with their text so far, and every client is
+ * closed with 1001 so it reconnects elsewhere. Runs when the web application stops, before its CDI beans
+ * (the HTTP client, the store writer) are destroyed.
+ *
+ * <p>Threading: called once, by the container.
+ */
+@WebListener
+public class GracefulShutdown implements ServletContextListener {
+
+    private static final Logger LOG = Logger.getLogger(GracefulShutdown.class.getName());
+
+    @Inject
+    ChatSessions sessions;
+
+    @Inject
+    UpstreamClient upstream;
+
+    @Inject
+    @ConfigProperty(name = "duplex.shutdown.drain-ms", defaultValue = "10000")
+    long drainMs;
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        sessions.refuseNewWork();
+        int running = upstream.runningGenerations();
+        if (running > 0) {
+            LOG.info(() -> "Shutting down: " + running + " generations get " + drainMs + " ms to finish");
+        }
+        if (!waitUntil(() -> upstream.runningGenerations() == 0, drainMs)) {
+            upstream.stopAll();
+        }
+        waitUntil(() -> sessions.turnsRunning() == 0, 5_000); // their answers are being saved
+        sessions.closeAll();
+        waitUntil(() -> sessions.count() == 0, 2_000);
+    }
+
+    private static boolean waitUntil(java.util.function.BooleanSupplier done, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+}

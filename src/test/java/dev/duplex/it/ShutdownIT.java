@@ -1,0 +1,88 @@
+package dev.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stopping the server (SIGTERM) while answers stream: an answer that finishes within the drain period ends
+ * normally, one that does not ends with {@code shutting_down} and is saved as interrupted with its text so far,
+ * and every client is closed with 1001. Payara Micro runs as a process of its own so that it can be stopped.
+ */
+class ShutdownIT {
+
+    private final FakeUpstream upstream = FakeUpstream.startUnchecked();
+    private final Path dataDir = Deployments.dataDir();
+    private PayaraProcess server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        upstream.close();
+    }
+
+    @Test
+    void runningAnswersGetTheDrainPeriodThenAreSavedAsInterrupted() throws Exception {
+        upstream.on("quick", OpenAiSse.tokens(List.of("almost ", "done"), 700));
+        upstream.on("forever", OpenAiSse.endless(50));
+        int port = PayaraProcess.freePort();
+        server = start(port, 1);
+        Browser quickBrowser = new Browser(server.url());
+        Browser longBrowser = new Browser(server.url());
+        String quickConversation;
+        String longConversation;
+        try (WsClient quick = quickBrowser.connect(); WsClient endless = longBrowser.connect()) {
+            endless.send("{\"content\":\"forever and ever\"}");
+            longConversation = endless.next("start").getString("conversation_id");
+            endless.next("token");
+            quick.send("{\"content\":\"quick one\"}");
+            quickConversation = quick.next("start").getString("conversation_id");
+
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                try {
+                    server.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<JsonObject> quickFrames = quick.untilTerminal();
+            assertEquals("end", quickFrames.get(quickFrames.size() - 1).getString("type"), "it finished in time");
+            assertEquals("almost done", WsClient.text(quickFrames));
+            List<JsonObject> longFrames = endless.untilTerminal();
+            JsonObject cut = longFrames.get(longFrames.size() - 1);
+            assertEquals("shutting_down", cut.getString("code"), cut.toString());
+            assertTrue(cut.getBoolean("partial"));
+            assertEquals(1001, quick.awaitCloseCode());
+            assertEquals(1001, endless.awaitCloseCode());
+            stopped.join();
+        }
+
+        server = start(port, 2);
+        JsonObject interrupted = longBrowser.getJson("conversations/" + longConversation).getJsonArray("messages")
+                .getJsonObject(1);
+        assertEquals("interrupted", interrupted.getString("status"), interrupted.toString());
+        assertTrue(interrupted.getString("content").startsWith("w1 w2 "), interrupted.toString());
+        assertEquals("shutting_down", interrupted.getJsonObject("error").getString("code"));
+        JsonObject finished = quickBrowser.getJson("conversations/" + quickConversation).getJsonArray("messages")
+                .getJsonObject(1);
+        assertEquals("complete", finished.getString("status"));
+        assertEquals("almost done", finished.getString("content"));
+    }
+
+    private PayaraProcess start(int port, int run) throws java.io.IOException {
+        return PayaraProcess.start(port, "shutdown-" + run, Map.of(
+                "duplex.data-dir", dataDir.toString(),
+                "duplex.upstream.base-url", upstream.baseUrl(),
+                "duplex.upstream.model", "gpt-test",
+                "duplex.shutdown.drain-ms", "3000"));
+    }
+}
