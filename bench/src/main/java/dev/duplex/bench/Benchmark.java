@@ -40,7 +40,9 @@ public final class Benchmark {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--")) {
-                boolean flag = i + 1 == args.length || args[i + 1].startsWith("--");
+                // --micro-options takes Payara Micro options, which start with "--" themselves
+                boolean flag = i + 1 == args.length
+                        || args[i + 1].startsWith("--") && !args[i].equals("--micro-options");
                 options.put(args[i].substring(2), flag ? "true" : args[++i]);
             }
         }
@@ -251,6 +253,9 @@ public final class Benchmark {
                 "--port", Integer.toString(port), "--contextroot", "/",
                 "--prebootcommandfile", options.getOrDefault("preboot", "server-config/payara/tuning.asadmin"),
                 "--deploy", options.getOrDefault("war", "target/duplex.war")));
+        if (options.containsKey("micro-options")) {
+            command.addAll(List.of(options.get("micro-options").split(" ")));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DUPLEX_UPSTREAM_BASE_URL", upstreamBase + "/v1");
         builder.environment().put("DUPLEX_UPSTREAM_MODEL", "bench");
