@@ -10,10 +10,8 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +19,7 @@ import org.junit.jupiter.api.Test;
  * restart on the same data directory the question is there, and the answer so far with status interrupted. Runs
  * Payara Micro as a process of its own (Arquillian's container cannot be killed and started again).
  */
-class KilledServerIT {
-
-    private final FakeUpstream upstream = FakeUpstream.startUnchecked();
-    private final Path dataDir = Deployments.dataDir();
-    private PayaraProcess server;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        upstream.close();
-    }
+class KilledServerIT extends WithServerProcess {
 
     @Test
     void aKilledServerLeavesTheQuestionAndThePartialAnswerMarkedInterrupted() throws Exception {

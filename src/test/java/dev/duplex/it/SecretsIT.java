@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,20 +18,9 @@ import org.junit.jupiter.api.Test;
  * run where the provider refuses the key and echoes it back, nor in any frame, REST answer, metric or health
  * check. Runs Payara Micro as a process of its own so that its entire log can be read.
  */
-class SecretsIT {
+class SecretsIT extends WithServerProcess {
 
     static final String KEY = "sk-proj-SECRET-4f1c2b9a7e6d";
-
-    private final FakeUpstream upstream = FakeUpstream.startUnchecked();
-    private PayaraProcess server;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        upstream.close();
-    }
 
     @Test
     void theKeyIsInNoLogLineFrameOrResponse() throws Exception {
@@ -44,7 +32,7 @@ class SecretsIT {
                 "duplex.upstream.base-url", upstream.baseUrl(),
                 "duplex.upstream.api-key", KEY,
                 "duplex.upstream.model", "gpt-test",
-                "duplex.data-dir", Deployments.dataDir().toString()));
+                "duplex.data-dir", dataDir.toString()));
         Browser browser = new Browser(server.url());
         StringBuilder seen = new StringBuilder();
         try (WsClient client = browser.connect()) {

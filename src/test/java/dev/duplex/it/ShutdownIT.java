@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,19 +14,7 @@ import org.junit.jupiter.api.Test;
  * normally, one that does not ends with {@code shutting_down} and is saved as interrupted with its text so far,
  * and every client is closed with 1001. Payara Micro runs as a process of its own so that it can be stopped.
  */
-class ShutdownIT {
-
-    private final FakeUpstream upstream = FakeUpstream.startUnchecked();
-    private final Path dataDir = Deployments.dataDir();
-    private PayaraProcess server;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        upstream.close();
-    }
+class ShutdownIT extends WithServerProcess {
 
     @Test
     void runningAnswersGetTheDrainPeriodThenAreSavedAsInterrupted() throws Exception {
