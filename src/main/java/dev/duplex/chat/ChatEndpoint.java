@@ -12,6 +12,7 @@ import dev.duplex.limit.Budgets;
 import dev.duplex.limit.GenerationSlots;
 import dev.duplex.limit.MessageRate;
 import dev.duplex.provider.Catalogue;
+import dev.duplex.provider.ChatMessage;
 import dev.duplex.provider.Cost;
 import dev.duplex.provider.ModelCatalogue;
 import dev.duplex.provider.ModelEntry;
@@ -30,6 +31,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -249,7 +251,8 @@ public class ChatEndpoint {
 
     /** The question's tokens as estimated before the call (a regeneration asks nothing new). */
     private static long questionTokens(TurnRequest request) {
-        return request.content() == null ? 0 : (request.content().length() + 4 + 3) / 4;
+        return request.content() == null ? 0
+                : UpstreamClient.estimateTokens(List.of(ChatMessage.user(request.content())));
     }
 
     /** An answer stored but never asked for ends as an error, rather than staying "streaming". */

@@ -187,8 +187,11 @@ public class UpstreamClient {
         return config.getOptionalValue(key, Long.class).orElse(defaultValue);
     }
 
-    /** About four characters a token: only used when the provider does not report usage. */
-    static long estimateTokens(List<ChatMessage> messages) {
+    /**
+     * About four characters a token: where the provider does not report usage, for the history budget, and for
+     * budget reservations before the call.
+     */
+    public static long estimateTokens(List<ChatMessage> messages) {
         long chars = 0;
         for (ChatMessage message : messages) {
             chars += message.content().length() + 4;
