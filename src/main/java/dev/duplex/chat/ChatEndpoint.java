@@ -76,9 +76,6 @@ public class ChatEndpoint {
     Budgets budgets;
 
     @Inject
-    Heartbeat heartbeat;
-
-    @Inject
     @ConfigProperty(name = "duplex.limits.max-connections-per-user", defaultValue = "20")
     int maxConnectionsPerUser;
 
@@ -116,9 +113,7 @@ public class ChatEndpoint {
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
         admitted = sessions.add(session, sender, owner, maxConnectionsPerUser);
-        if (admitted) {
-            heartbeat.watch(session);
-        } else {
+        if (!admitted) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.TOO_MANY_CONNECTIONS,
                     "This browser has " + maxConnectionsPerUser + " chat connections open already; close a tab.")));
             sender.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections"));
@@ -130,7 +125,7 @@ public class ChatEndpoint {
         if (!admitted) {
             return; // being closed: too many connections
         }
-        heartbeat.heard(session);
+        sessions.heard(session);
         if (FrameSize.exceeds(text, maxFrameBytes)) {
             tooLarge();
             return;
@@ -162,7 +157,7 @@ public class ChatEndpoint {
     /** The answer to one of {@link Heartbeat}'s pings. */
     @OnMessage
     public void pong(PongMessage pong) {
-        heartbeat.heard(session);
+        sessions.heard(session);
     }
 
     /** Binary frames carry nothing in this protocol: RFC 6455 close code 1003 (unsupported data). */
@@ -186,7 +181,6 @@ public class ChatEndpoint {
     @OnClose
     public void closed(Session session, CloseReason reason) {
         sessions.remove(session, owner);
-        heartbeat.forget(session);
         sender.abandon();
         cancel();
     }

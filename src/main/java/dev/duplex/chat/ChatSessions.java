@@ -17,7 +17,7 @@ import org.eclipse.microprofile.metrics.annotation.Gauge;
 @ApplicationScoped
 public class ChatSessions {
 
-    private final Map<Session, OrderedSender> open = new ConcurrentHashMap<>();
+    private final Map<Session, Open> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> perOwner = new ConcurrentHashMap<>();
     private final AtomicInteger turns = new AtomicInteger();
     private volatile boolean refusing;
@@ -34,7 +34,7 @@ public class ChatSessions {
             return now + 1;
         });
         if (admitted[0]) {
-            open.put(session, sender);
+            open.put(session, new Open(sender));
         }
         return admitted[0];
     }
@@ -43,6 +43,19 @@ public class ChatSessions {
         if (open.remove(session) != null) {
             perOwner.computeIfPresent(owner, (o, count) -> count <= 1 ? null : count - 1);
         }
+    }
+
+    /** The peer of {@code session} showed it is there: a pong, or any other frame. */
+    void heard(Session session) {
+        Open entry = open.get(session);
+        if (entry != null) {
+            entry.heardNanos = System.nanoTime();
+        }
+    }
+
+    /** Each open session with the {@code System.nanoTime()} its peer was last heard at. */
+    void forEachHeard(java.util.function.ObjLongConsumer<Session> action) {
+        open.forEach((session, entry) -> action.accept(session, entry.heardNanos));
     }
 
     @Gauge(name = "duplex.sessions.open", unit = "none", absolute = true,
@@ -77,7 +90,17 @@ public class ChatSessions {
     @PreDestroy
     void closeAll() {
         CloseReason goingAway = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-        open.values().forEach(sender -> sender.close(goingAway));
+        open.values().forEach(entry -> entry.sender.close(goingAway));
     }
 
+    /** An open session's sender and when its peer was last heard. */
+    private static final class Open {
+
+        final OrderedSender sender;
+        volatile long heardNanos = System.nanoTime();
+
+        Open(OrderedSender sender) {
+            this.sender = sender;
+        }
+    }
 }

@@ -4,13 +4,13 @@ import dev.duplex.threads.NamedThreads;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * interval): a sleeping laptop or a dead network path, closed with 1001 so nothing waits on it. 0 turns pings off.
  *
  * <p>Threading: thread-safe; one timer thread ({@code duplex-ping}) sends the pings, on the async remote, which
- * does not wait for the peer.
+ * does not wait for the peer. When each peer was last heard is kept by {@link ChatSessions}, with the session.
  */
 @ApplicationScoped
 public class Heartbeat {
@@ -41,8 +41,15 @@ public class Heartbeat {
     @ConfigProperty(name = "duplex.ws.pong-timeout-ms", defaultValue = "0")
     long timeoutMs;
 
-    private final Map<Session, Long> lastHeard = new ConcurrentHashMap<>();
+    @Inject
+    ChatSessions sessions;
+
     private ScheduledExecutorService timer;
+
+    /** Created with the application, so the pings run from the first connection on. */
+    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // instantiating the bean is the point
+    }
 
     @PostConstruct
     void start() {
@@ -59,28 +66,13 @@ public class Heartbeat {
         if (timer != null) {
             timer.shutdownNow();
         }
-        lastHeard.clear();
-    }
-
-    void watch(Session session) {
-        lastHeard.put(session, System.nanoTime());
-    }
-
-    /** The peer showed it is there: a pong or any other frame. */
-    void heard(Session session) {
-        lastHeard.replace(session, System.nanoTime());
-    }
-
-    void forget(Session session) {
-        lastHeard.remove(session);
     }
 
     private void round() {
         long now = System.nanoTime();
         long timeout = TimeUnit.MILLISECONDS.toNanos(timeoutMs > 0 ? timeoutMs : 2 * intervalMs);
-        lastHeard.forEach((session, heard) -> {
+        sessions.forEachHeard((session, heard) -> {
             if (now - heard > timeout) {
-                lastHeard.remove(session);
                 close(session);
             } else {
                 ping(session);
