@@ -40,6 +40,11 @@ class ClientFrameDecoderTest {
                         new ClientFrame.Message("again", null, null, "c1", "m9")),
                 Arguments.of("{\"type\":\"regenerate\",\"conversation_id\":\"c1\"}",
                         new ClientFrame.Regenerate("c1", null)),
+                Arguments.of("{\"content\":\"big\",\"unknown\":8e88888888888888}",
+                        new ClientFrame.Message("big", null, null, null, null)),
+                // JSON-B reads a number where a string is expected as the number's text
+                Arguments.of("{\"content\":8e88888888888888}",
+                        new ClientFrame.Message("8e88888888888888", null, null, null, null)),
                 Arguments.of("{\"type\":\"cancel\"}", new ClientFrame.Cancel()),
                 Arguments.of(" {\"type\":\"ping\"} ", new ClientFrame.Ping()));
     }
@@ -71,7 +76,10 @@ class ClientFrameDecoderTest {
                 Arguments.of("{\"x\":{", ErrorCode.INVALID_JSON),
                 Arguments.of("{\"x\":[", ErrorCode.INVALID_JSON),
                 Arguments.of("{\"x\":{\"y\":[1,{", ErrorCode.INVALID_JSON),
-                Arguments.of("{\"content\":\"hi\",\"x\":{\"y\":", ErrorCode.INVALID_JSON));
+                Arguments.of("{\"content\":\"hi\",\"x\":{\"y\":", ErrorCode.INVALID_JSON),
+                // found by the fuzzer in CI: turning a number with a huge exponent into a value threw
+                // NumberFormatException, which would have closed the connection with 1011
+                Arguments.of("8e88888888888888", ErrorCode.INVALID_FRAME));
     }
 
     @ParameterizedTest
