@@ -32,18 +32,22 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * One chat connection (the container makes an instance per WebSocket session): decodes client frames, runs at
- * most one generation at a time, and relays its tokens through the session's {@link OrderedSender}.
+ * One chat connection (the container makes an instance per WebSocket session): decodes client frames, starts at
+ * most one generation at a time, and relays the generations it watches through the session's
+ * {@link OrderedSender}. A generation belongs to {@link LiveGenerations}, not to the connection: closing the
+ * connection does not stop it, and a client may attach to it again with {@code resume}.
  *
  * <p>Threading: the container calls the {@code @On*} methods one at a time; generation callbacks arrive on
- * HttpClient and timer threads and only touch the thread-safe sender, the recorder and {@code running}.
+ * HttpClient and timer threads and only touch the thread-safe live generation, the recorder and {@code running}.
  */
 @ServerEndpoint(value = "/ws/chat", configurator = ChatHandshake.class)
 public class ChatEndpoint {
@@ -96,6 +100,9 @@ public class ChatEndpoint {
     SendThreads sendThreads;
 
     @Inject
+    LiveGenerations generations;
+
+    @Inject
     @ConfigProperty(name = MAX_FRAME_BYTES, defaultValue = DEFAULT_MAX_FRAME_BYTES)
     int maxFrameBytes;
 
@@ -104,6 +111,9 @@ public class ChatEndpoint {
     private String owner;
     private boolean admitted;
     private final AtomicReference<Turn> running = new AtomicReference<>();
+    /** The generations this connection watches; the last one started or resumed is {@code current}. */
+    private final Set<LiveGeneration> watching = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<LiveGeneration> current = new AtomicReference<>();
 
     @OnOpen
     public void open(Session session) {
@@ -147,8 +157,10 @@ public class ChatEndpoint {
                     message.editOf(), false));
         } else if (frame instanceof ClientFrame.Regenerate regenerate) {
             start(regenerate.model(), new TurnRequest(regenerate.conversationId(), null, null, null, true));
-        } else if (frame instanceof ClientFrame.Cancel) {
-            cancel();
+        } else if (frame instanceof ClientFrame.Resume resume) {
+            resume(resume.id(), resume.afterSeq());
+        } else if (frame instanceof ClientFrame.Cancel cancel) {
+            cancel(cancel.id());
         } else if (frame instanceof ClientFrame.Ping) {
             sender.send(new ServerFrame.Pong());
         }
@@ -182,7 +194,7 @@ public class ChatEndpoint {
     public void closed(Session session, CloseReason reason) {
         sessions.remove(session, owner);
         sender.abandon();
-        cancel();
+        watching.forEach(generation -> generation.detach(sender));
     }
 
     @OnError
@@ -234,13 +246,55 @@ public class ChatEndpoint {
             sender.send(ServerFrame.Error.of(failure));
             return;
         }
-        turn.generation = generation;
-        turn.answerId = begun.answerId();
+        turn.live = new LiveGeneration(turn.id, owner, begun.conversationId(), begun.answerId(), generation);
         sender.send(new ServerFrame.Start(turn.id, generation.requestedModel(), begun.conversationId(),
                 begun.questionId(), begun.answerId(), generation.historyDropped()));
+        watch(turn.live);
+        generations.add(turn.live);
         turn.recording = recorder.record(begun.answerId(), generation::text);
         sessions.turnStarted();
         generation.start();
+    }
+
+    private void watch(LiveGeneration generation) {
+        generation.watch(sender);
+        watching.add(generation);
+        current.set(generation);
+    }
+
+    /**
+     * Attaches this connection to one of the owner's generations after the last token it received. One that is
+     * unknown or no longer kept is refused with {@code generation_not_found}, followed by its stored answer when
+     * there is one.
+     */
+    private void resume(String id, long afterSeq) {
+        LiveGeneration generation = generations.find(owner, id);
+        if (generation == null) {
+            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
+                    "Generation " + id + " is not running and no longer kept for resuming; its answer, if it was "
+                            + "stored, follows.")));
+            storedAnswer(id);
+            return;
+        }
+        try {
+            watching.removeIf(watched -> !watched.running());
+            generation.attach(sender, afterSeq);
+        } catch (DuplexException e) {
+            sender.send(ServerFrame.Error.of(e));
+            return;
+        }
+        watching.add(generation);
+        current.set(generation);
+    }
+
+    private void storedAnswer(String generationId) {
+        try {
+            store.answerOf(owner, generationId).ifPresent(answer -> sender.send(new ServerFrame.StoredAnswer(
+                    generationId, answer.conversationId(), answer.id(), answer.content(),
+                    answer.status().wireName(), answer.finishReason())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not read the stored answer of generation " + generationId, e);
+        }
     }
 
     /** The question's tokens as estimated before the call (a regeneration asks nothing new). */
@@ -268,11 +322,22 @@ public class ChatEndpoint {
         }
     }
 
-    private void cancel() {
-        Turn turn = running.get();
-        if (turn != null && turn.generation != null) {
-            turn.generation.cancel();
+    /** Cancels generation {@code id} of the owner, or (null) the one this connection last started or resumed. */
+    private void cancel(String id) {
+        if (id == null) {
+            LiveGeneration generation = current.get();
+            if (generation != null) {
+                generation.cancel();
+            }
+            return;
         }
+        LiveGeneration generation = generations.find(owner, id);
+        if (generation == null) {
+            sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
+                    "Generation " + id + " is not running.")));
+            return;
+        }
+        generation.cancel();
     }
 
     private static AnswerOutcome outcome(Generation generation, MessageStatus status, String finishReason,
@@ -287,8 +352,7 @@ public class ChatEndpoint {
     private static final class Turn {
 
         final String id;
-        volatile Generation generation;
-        volatile String answerId;
+        volatile LiveGeneration live;
         volatile AnswerRecorder.Recording recording;
         volatile Budgets.Reservation budget;
 
@@ -312,12 +376,12 @@ public class ChatEndpoint {
 
         @Override
         public void onToken(String text, long seq) {
-            sender.sendToken(text, seq);
+            turn.live.token(text, seq);
         }
 
         @Override
         public void onNotice(Notice notice) {
-            sender.send(ServerFrame.Notice.of(turn.id, notice));
+            turn.live.notice(ServerFrame.Notice.of(turn.id, notice));
         }
 
         @Override
@@ -342,7 +406,9 @@ public class ChatEndpoint {
             turn.recording.then(() -> budgets.settle(turn.budget, usage, cost)).whenComplete((saved, failure) -> {
                 slots.release();
                 running.compareAndSet(turn, null);
-                sender.send(terminal);
+                turn.live.end(terminal);
+                watching.remove(turn.live);
+                generations.ended(turn.live);
                 sessions.turnEnded();
             });
         }

@@ -15,8 +15,15 @@ public sealed interface ClientFrame {
     record Regenerate(String conversationId, String model) implements ClientFrame {
     }
 
-    /** Stop the generation in progress. */
-    record Cancel() implements ClientFrame {
+    /**
+     * Stop a generation: {@code id} names it (any of this user's), or null for the one this connection started or
+     * last resumed.
+     */
+    record Cancel(String id) implements ClientFrame {
+    }
+
+    /** Receive generation {@code id} again from after token {@code afterSeq} (0: from its first token). */
+    record Resume(String id, long afterSeq) implements ClientFrame {
     }
 
     /** Application-level keep-alive, answered with {@code pong}. */

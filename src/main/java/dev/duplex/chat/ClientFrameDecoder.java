@@ -25,7 +25,8 @@ public class ClientFrameDecoder {
     /** The union of every client frame's fields; unknown fields are ignored. */
     public record IncomingFrame(String type, String content, String system, String model,
                                 @JsonbProperty("conversation_id") String conversationId,
-                                @JsonbProperty("edit_of") String editOf) {
+                                @JsonbProperty("edit_of") String editOf, String id,
+                                @JsonbProperty("after_seq") String afterSeq) {
     }
 
     private final Jsonb jsonb;
@@ -53,10 +54,12 @@ public class ClientFrameDecoder {
         return switch (type) {
             case "message" -> message(frame);
             case "regenerate" -> regenerate(frame);
-            case "cancel" -> new ClientFrame.Cancel();
+            case "cancel" -> new ClientFrame.Cancel(blankToNull(frame.id()));
+            case "resume" -> resume(frame);
             case "ping" -> new ClientFrame.Ping();
             default -> throw new DuplexException(ErrorCode.UNKNOWN_TYPE,
-                    "Unknown frame type \"" + abbreviate(type) + "\"; expected message, regenerate, cancel or ping.");
+                    "Unknown frame type \"" + abbreviate(type)
+                            + "\"; expected message, regenerate, resume, cancel or ping.");
         };
     }
 
@@ -98,6 +101,34 @@ public class ClientFrameDecoder {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "regenerate needs the \"conversation_id\".");
         }
         return new ClientFrame.Regenerate(conversation, blankToNull(frame.model()));
+    }
+
+    private static ClientFrame resume(IncomingFrame frame) {
+        String id = blankToNull(frame.id());
+        if (id == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "resume needs the generation's \"id\".");
+        }
+        return new ClientFrame.Resume(id, afterSeq(frame.afterSeq()));
+    }
+
+    /**
+     * Read as the number's text (JSON-B gives a number's text to a String) and parsed here, because binding to a
+     * long lets an out-of-range number through as a wrapped value.
+     */
+    private static long afterSeq(String text) {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            long afterSeq = Long.parseLong(text);
+            if (afterSeq >= 0) {
+                return afterSeq;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new DuplexException(ErrorCode.INVALID_FRAME,
+                "\"after_seq\" must be a whole number, 0 or more: the seq of the last token received.");
     }
 
     private static String blankToNull(String value) {

@@ -74,6 +74,33 @@ public sealed interface ServerFrame {
         }
     }
 
+    /**
+     * A {@code resume} was accepted: the tokens of generation {@code id} after {@code afterSeq} follow (merged into
+     * one token frame), then its live tokens or its terminal frame.
+     */
+    @JsonbPropertyOrder({"type", "id", "afterSeq", "model", "conversationId", "messageId"})
+    record Resumed(String type, String id, @JsonbProperty("after_seq") long afterSeq, String model,
+                   @JsonbProperty("conversation_id") String conversationId,
+                   @JsonbProperty("message_id") String messageId) implements ServerFrame {
+        public Resumed(String id, long afterSeq, String model, String conversationId, String messageId) {
+            this("resumed", id, afterSeq, model, conversationId, messageId);
+        }
+    }
+
+    /**
+     * The answer of generation {@code id} as stored, sent after a {@code generation_not_found} error when the
+     * generation can no longer be resumed but its answer is in one of the user's conversations.
+     */
+    @JsonbPropertyOrder({"type", "id", "conversationId", "messageId", "content", "status", "finishReason"})
+    record StoredAnswer(String type, String id, @JsonbProperty("conversation_id") String conversationId,
+                        @JsonbProperty("message_id") String messageId, String content, String status,
+                        @JsonbProperty("finish_reason") String finishReason) implements ServerFrame {
+        public StoredAnswer(String id, String conversationId, String messageId, String content, String status,
+                            String finishReason) {
+            this("stored_answer", id, conversationId, messageId, content, status, finishReason);
+        }
+    }
+
     record Pong(String type) implements ServerFrame {
         public Pong() {
             this("pong");

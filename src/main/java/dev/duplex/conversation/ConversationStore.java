@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -127,6 +128,15 @@ public class ConversationStore {
     /** The conversation and its current messages, or {@code conversation_not_found}. */
     public StoredConversation find(String owner, String id) {
         return database.transaction(em -> new StoredConversation(owned(em, owner, id), current(em, id)));
+    }
+
+    /** The answer generation {@code generationId} produced, if it is stored in one of the owner's conversations. */
+    public Optional<MessageEntity> answerOf(String owner, String generationId) {
+        return database.transaction(em -> em.createQuery("select m from MessageEntity m, ConversationEntity c"
+                        + " where m.generationId = :generation and m.conversationId = c.id and c.ownerId = :owner",
+                        MessageEntity.class)
+                .setParameter("generation", generationId).setParameter("owner", owner).setMaxResults(1)
+                .getResultList().stream().findFirst());
     }
 
     public ConversationEntity rename(String owner, String id, String title) {

@@ -12,6 +12,7 @@ public enum ErrorCode {
     MISSING_CONTENT("missing_content"),
     UNKNOWN_MODEL("unknown_model"),
     BUSY("busy"),
+    GENERATION_NOT_FOUND("generation_not_found"),
     CONVERSATION_NOT_FOUND("conversation_not_found"),
     MESSAGE_NOT_FOUND("message_not_found"),
     NOTHING_TO_REGENERATE("nothing_to_regenerate"),

@@ -45,7 +45,10 @@ class ClientFrameDecoderTest {
                 // JSON-B reads a number where a string is expected as the number's text
                 Arguments.of("{\"content\":8e88888888888888}",
                         new ClientFrame.Message("8e88888888888888", null, null, null, null)),
-                Arguments.of("{\"type\":\"cancel\"}", new ClientFrame.Cancel()),
+                Arguments.of("{\"type\":\"cancel\"}", new ClientFrame.Cancel(null)),
+                Arguments.of("{\"type\":\"cancel\",\"id\":\"g1\"}", new ClientFrame.Cancel("g1")),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g1\",\"after_seq\":12}", new ClientFrame.Resume("g1", 12)),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g1\"}", new ClientFrame.Resume("g1", 0)),
                 Arguments.of(" {\"type\":\"ping\"} ", new ClientFrame.Ping()));
     }
 
@@ -79,7 +82,13 @@ class ClientFrameDecoderTest {
                 Arguments.of("{\"content\":\"hi\",\"x\":{\"y\":", ErrorCode.INVALID_JSON),
                 // found by the fuzzer in CI: turning a number with a huge exponent into a value threw
                 // NumberFormatException, which would have closed the connection with 1011
-                Arguments.of("8e88888888888888", ErrorCode.INVALID_FRAME));
+                Arguments.of("8e88888888888888", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g\",\"after_seq\":8e88888888888888}", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g\",\"after_seq\":99999999999999999999}", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g\",\"after_seq\":1.5}", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g\",\"after_seq\":\"x\"}", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g\",\"after_seq\":-1}", ErrorCode.INVALID_FRAME),
+                Arguments.of("{\"type\":\"resume\",\"after_seq\":1}", ErrorCode.INVALID_FRAME));
     }
 
     @ParameterizedTest

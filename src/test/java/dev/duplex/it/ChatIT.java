@@ -209,31 +209,6 @@ class ChatIT {
     }
 
     @Test
-    void closingTheWebSocketAbortsTheUpstreamRequest() throws Exception {
-        UPSTREAM.on("disconnect-me", OpenAiSse.endless(20));
-        WsClient client = connect();
-        client.send("{\"type\":\"message\",\"content\":\"disconnect-me\"}");
-        client.next("start");
-        client.next("token");
-        client.close();
-        FakeUpstream.Exchange exchange = UPSTREAM.last("disconnect-me");
-        assertTrue(exchange.awaitEnd(3000), "upstream connection closed after the client left");
-        assertTrue(exchange.closedByClient());
-    }
-
-    @Test
-    void aDroppedTcpConnectionAlsoAbortsTheUpstreamRequest() throws Exception {
-        UPSTREAM.on("vanish", OpenAiSse.endless(20));
-        WsClient client = connect();
-        client.send("{\"type\":\"message\",\"content\":\"vanish\"}");
-        client.next("start");
-        client.next("token");
-        client.abort();
-        assertTrue(UPSTREAM.last("vanish").awaitEnd(5000));
-        assertTrue(UPSTREAM.last("vanish").closedByClient());
-    }
-
-    @Test
     void aSecondMessageWhileGeneratingIsBusyAndNothingIsLost() throws Exception {
         List<String> tokens = IntStream.rangeClosed(1, 20).mapToObj(i -> "b" + i + " ").toList();
         UPSTREAM.on("first-of-two", OpenAiSse.tokens(tokens, 15));

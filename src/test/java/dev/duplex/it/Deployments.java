@@ -28,7 +28,8 @@ final class Deployments {
 
     /**
      * The WAR with {@code config} added to its own configuration, and a database of its own (a new
-     * {@code duplex.data-dir} under target/) unless {@code config} names one.
+     * {@code duplex.data-dir} under target/) unless {@code config} names one. A generation nobody watches is
+     * cancelled after 2 s rather than the default 5 minutes, so a test that leaves one finds its upstream closed.
      */
     static WebArchive duplex(Map<String, String> config) {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("duplex.war")));
@@ -40,6 +41,7 @@ final class Deployments {
         }
         Map<String, String> all = new java.util.LinkedHashMap<>();
         all.put("duplex.data-dir", dataDir().toString());
+        all.put("duplex.resume.grace-ms", "2000");
         all.putAll(config);
         String properties = own + "\n" + all.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
@@ -79,6 +81,7 @@ final class Deployments {
             }
             assertEquals(0, gauge(deployed, "duplex_upstream_exchanges_open"), "exchanges open");
             assertEquals(0, gauge(deployed, "duplex_sessions_open"), "sessions open");
+            assertEquals(0, gauge(deployed, "duplex_generations_running"), "generations running");
         });
     }
 

@@ -105,6 +105,10 @@ final class WsClient implements AutoCloseable {
         socket.abort();
     }
 
+    static <T> T last(List<T> items) {
+        return items.get(items.size() - 1);
+    }
+
     static String text(List<JsonObject> frames) {
         StringBuilder text = new StringBuilder();
         frames.stream().filter(f -> f.getString("type").equals("token")).forEach(f -> text.append(f.getString("content")));

@@ -1,0 +1,145 @@
+package dev.duplex.chat;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import dev.duplex.stream.Generation;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One generation as its clients see it, independent of any connection: the text relayed so far with where each
+ * token ended (its replay buffer), the connections watching it, and its terminal frame once it has one. A client
+ * that comes back {@linkplain #attach attaches} after the last token it received and gets exactly the rest.
+ *
+ * <p>Threading: the state is guarded by this object's monitor, and frames are handed to the watchers' senders
+ * (which only enqueue) under it, so an attaching client's replay and the live tokens after it never overlap or
+ * leave a gap.
+ */
+final class LiveGeneration {
+
+    private final String id;
+    private final String owner;
+    private final String conversationId;
+    private final String messageId;
+    private final Generation generation;
+    private final StringBuilder text = new StringBuilder();
+    private final Set<OrderedSender> watchers = new LinkedHashSet<>();
+    private long[] seqs = new long[32];
+    private int[] ends = new int[32];
+    private int tokens;
+    private ServerFrame terminal;
+    private long endedNanos;
+    private long unwatchedSinceNanos;
+
+    LiveGeneration(String id, String owner, String conversationId, String messageId, Generation generation) {
+        this.id = id;
+        this.owner = owner;
+        this.conversationId = conversationId;
+        this.messageId = messageId;
+        this.generation = generation;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** Stops the model; the outcome arrives as usual, as the terminal frame {@code end} (cancelled). */
+    void cancel() {
+        generation.cancel();
+    }
+
+    synchronized void watch(OrderedSender sender) {
+        watchers.add(sender);
+        unwatchedSinceNanos = 0;
+    }
+
+    /**
+     * Sends {@code sender} a {@code resumed} frame, the text after token {@code afterSeq} as one token frame, then
+     * the terminal frame if there is one already; otherwise it watches the live tokens from here on.
+     */
+    synchronized void attach(OrderedSender sender, long afterSeq) {
+        long lastSeq = tokens == 0 ? 0 : seqs[tokens - 1];
+        if (afterSeq > lastSeq) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "after_seq " + afterSeq
+                    + " is beyond the last token of generation " + id + " (" + lastSeq + ").");
+        }
+        sender.send(new ServerFrame.Resumed(id, afterSeq, generation.model(), conversationId, messageId));
+        int from = endOf(afterSeq);
+        if (from < text.length()) {
+            sender.sendToken(text.substring(from), lastSeq);
+        }
+        if (terminal != null) {
+            sender.send(terminal);
+        } else {
+            watch(sender);
+        }
+    }
+
+    /** {@code sender}'s connection is gone; true when nobody watches the still running generation any more. */
+    synchronized boolean detach(OrderedSender sender) {
+        if (watchers.remove(sender) && watchers.isEmpty() && terminal == null) {
+            unwatchedSinceNanos = System.nanoTime();
+            return true;
+        }
+        return false;
+    }
+
+    synchronized void token(String content, long seq) {
+        text.append(content);
+        if (tokens == seqs.length) {
+            seqs = Arrays.copyOf(seqs, tokens * 2);
+            ends = Arrays.copyOf(ends, tokens * 2);
+        }
+        seqs[tokens] = seq;
+        ends[tokens] = text.length();
+        tokens++;
+        for (OrderedSender watcher : watchers) {
+            watcher.sendToken(content, seq);
+        }
+    }
+
+    synchronized void notice(ServerFrame notice) {
+        watchers.forEach(watcher -> watcher.send(notice));
+    }
+
+    /** The last frame: sent to every watcher and kept for those who come back later. */
+    synchronized void end(ServerFrame frame) {
+        terminal = frame;
+        endedNanos = System.nanoTime();
+        watchers.forEach(watcher -> watcher.send(frame));
+        watchers.clear();
+    }
+
+    synchronized boolean running() {
+        return terminal == null;
+    }
+
+    synchronized long endedNanos() {
+        return endedNanos;
+    }
+
+    /** Running, watched by nobody since that {@code System.nanoTime()}; 0 when watched or ended. */
+    synchronized long unwatchedSinceNanos() {
+        return unwatchedSinceNanos;
+    }
+
+    /** What the replay buffer holds, in bytes (UTF-16 text and the token index). */
+    synchronized long bytes() {
+        return 2L * text.capacity() + 12L * seqs.length;
+    }
+
+    /** Where the text after token {@code seq} starts: the end of the last token numbered {@code seq} or less. */
+    private int endOf(long seq) {
+        int index = Arrays.binarySearch(seqs, 0, tokens, seq);
+        if (index >= 0) {
+            return ends[index];
+        }
+        int before = -index - 2;
+        return before < 0 ? 0 : ends[before];
+    }
+}
