@@ -17,7 +17,7 @@ const stopButton = $('stop');
 const typing = $('typing');
 
 let conversationId = null; // the conversation shown, null for a new one
-let current = null;        // the answer being streamed: { id, conversationId, text, turn }
+let current = null;        // the answer being streamed: { id, conversationId, seq, resuming, turn }
 let pendingQuestion = null; // the user turn sent, until its start frame gives it an id
 let editing = null;        // the user turn being edited: { id, item }
 let waiting = false;       // a message was sent and its answer has not ended
@@ -35,11 +35,15 @@ const sidebar = new Sidebar({
 const socket = new ReconnectingSocket(socketUrl(), {
     onFrame: handleFrame,
     onStatus: showConnection,
+    onOpen: resumeCurrent,
     onDrop: () => {
+        // the answer goes on on the server: resumed after the last token received once reconnected
         if (current) {
-            finishTurn(t.connectionLost, true);
+            current.resuming = true;
+            current.turn.status.textContent = t.resuming;
+        } else {
+            setWaiting(false);
         }
-        setWaiting(false);
     },
 });
 socket.connect();
@@ -119,10 +123,17 @@ function handleFrame(frame) {
             onStart(frame);
             break;
         case 'token':
-            if (current) {
+            if (current && frame.seq > current.seq) {
                 typing.hidden = true;
                 current.turn.text += frame.content;
+                current.seq = frame.seq;
                 scheduleRender();
+            }
+            break;
+        case 'resumed':
+            if (current && current.id === frame.id) {
+                current.resuming = false;
+                current.turn.status.textContent = t.answering;
             }
             break;
         case 'notice':
@@ -139,6 +150,12 @@ function handleFrame(frame) {
         case 'error':
             if (current && frame.id === current.id) {
                 finishTurn(frame.message + ' (' + frame.code + ')', true);
+            } else if (current && current.resuming && frame.code === 'generation_not_found') {
+                current = null; // no longer kept: the database has the answer as far as it got
+                setWaiting(false);
+                if (conversationId) {
+                    openConversation(conversationId);
+                }
             } else {
                 addNotice(frame.message + ' (' + frame.code + ')');
                 if (!frame.id && frame.code !== 'busy') {
@@ -154,6 +171,13 @@ function handleFrame(frame) {
     }
 }
 
+/** After a reconnect, asks for the rest of the answer that was streaming when the connection dropped. */
+function resumeCurrent() {
+    if (current && current.resuming) {
+        socket.send({ type: 'resume', id: current.id, after_seq: current.seq });
+    }
+}
+
 function onStart(frame) {
     if (conversationId === null || conversationId === frame.conversation_id) {
         if (conversationId === null) {
@@ -165,13 +189,14 @@ function onStart(frame) {
             pendingQuestion.dataset.id = frame.question_id;
         }
         const turn = addAssistantTurn(frame.message_id);
-        current = { id: frame.id, conversationId: frame.conversation_id, turn };
+        current = { id: frame.id, conversationId: frame.conversation_id, seq: 0, resuming: false, turn };
         if (frame.history_dropped) {
             $('history-note').textContent = t.historyDropped(frame.history_dropped);
             $('history-note').hidden = false;
         }
     } else {
-        current = { id: frame.id, conversationId: frame.conversation_id, turn: detachedTurn() };
+        current = { id: frame.id, conversationId: frame.conversation_id, seq: 0, resuming: false,
+            turn: detachedTurn() };
     }
     pendingQuestion = null;
     updateActions();
@@ -435,5 +460,5 @@ input.addEventListener('keydown', event => {
         cancelEdit();
     }
 });
-stopButton.addEventListener('click', () => socket.send({ type: 'cancel' }));
+stopButton.addEventListener('click', () => socket.send(current ? { type: 'cancel', id: current.id } : { type: 'cancel' }));
 $('reconnect-now').addEventListener('click', () => socket.reconnectNow());

@@ -4,10 +4,11 @@ const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30000;
 
 export class ReconnectingSocket {
-    constructor(url, { onFrame, onStatus, onDrop }) {
+    constructor(url, { onFrame, onStatus, onOpen, onDrop }) {
         this.url = url;
         this.onFrame = onFrame;
         this.onStatus = onStatus;
+        this.onOpen = onOpen;
         this.onDrop = onDrop;
         this.attempt = 0;
         this.ws = null;
@@ -23,6 +24,7 @@ export class ReconnectingSocket {
         ws.onopen = () => {
             this.attempt = 0;
             this.onStatus('open');
+            this.onOpen();
         };
         ws.onmessage = event => {
             let frame;

@@ -48,6 +48,7 @@ class BrowserIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.duplex(Map.of("duplex.demo.token-interval-ms", "50",
+                "duplex.resume.grace-ms", "60000",
                 "duplex.upstream.models", "duplex-demo-large",
                 "duplex.model.duplex-demo-large.display-name", "Demo large",
                 "duplex.model.duplex-demo-large.price-input", "1000",
@@ -204,6 +205,38 @@ class BrowserIT {
             proxy.cutAndRefuse();
             proxy.acceptAgain();
             await().atMost(Duration.ofSeconds(30)).until(() -> "open".equals(connectionState()));
+        }
+    }
+
+    @Test
+    void anAnswerCutMidStreamContinuesWhereItStoppedOnceReconnected() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(deployed.getPort())) {
+            browser.get("http://localhost:" + proxy.port() + deployed.getPath());
+            await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
+            ask("Please keep going after the cut");
+            WebElement answer = assistantTurn(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> answerText(answer).length() > 20);
+
+            proxy.cutAndRefuse();
+            String atCut = answerText(answer).strip(); // rendered Markdown ends with a line break
+            await().atMost(Duration.ofSeconds(10)).until(() -> "waiting".equals(connectionState()));
+            assertEquals("Connection lost: the answer continues once reconnected…",
+                    answer.findElement(By.className("status")).getText());
+            assertFalse("done".equals(answer.getAttribute("data-state")), "cut in the middle of the answer");
+            assertTrue(browser.findElement(By.id("stop")).isDisplayed(), "still answering, so Stop stays");
+
+            proxy.acceptAgain();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(answer.getAttribute("data-state")));
+            String whole = answerText(answer);
+            assertTrue(answer.findElement(By.className("status")).getText().startsWith("Done"),
+                    answer.findElement(By.className("status")).getText());
+            assertTrue(whole.startsWith(atCut) && whole.length() > atCut.length(), "it went on: " + whole);
+
+            // what the page put together is exactly the answer the server stored, with no gap or repeat
+            browser.navigate().refresh();
+            await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !answerText(assistantTurn(1)).isEmpty());
+            assertEquals(answerText(assistantTurn(1)), whole);
         }
     }
 
