@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -106,6 +107,14 @@ public class ChatEndpoint {
     @ConfigProperty(name = MAX_FRAME_BYTES, defaultValue = DEFAULT_MAX_FRAME_BYTES)
     int maxFrameBytes;
 
+    @Inject
+    @ConfigProperty(name = "duplex.ws.max-pending-bytes", defaultValue = "1048576")
+    long maxPendingBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.ws.send-stall-ms", defaultValue = "30000")
+    long stallMs;
+
     private Session session;
     private OrderedSender sender;
     private String owner;
@@ -121,7 +130,8 @@ public class ChatEndpoint {
         owner = (String) session.getUserProperties().get(ChatHandshake.OWNER);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
-        sender = new OrderedSender(session, encoder::encode, sendThreads::execute);
+        sender = new OrderedSender(session, encoder::encode, sendThreads::execute, maxPendingBytes / 2,
+                TimeUnit.MILLISECONDS.toNanos(stallMs));
         admitted = sessions.add(session, sender, owner, maxConnectionsPerUser);
         if (!admitted) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.TOO_MANY_CONNECTIONS,

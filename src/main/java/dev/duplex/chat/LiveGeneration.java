@@ -18,6 +18,8 @@ import java.util.Set;
  */
 final class LiveGeneration {
 
+    static final int REPLAY_CHUNK_CHARS = 16 * 1024;
+
     private final String id;
     private final String owner;
     private final String conversationId;
@@ -59,8 +61,11 @@ final class LiveGeneration {
     }
 
     /**
-     * Sends {@code sender} a {@code resumed} frame, the text after token {@code afterSeq} as one token frame, then
-     * the terminal frame if there is one already; otherwise it watches the live tokens from here on.
+     * Sends {@code sender} a {@code resumed} frame, the text after token {@code afterSeq} as token frames of about
+     * {@link #REPLAY_CHUNK_CHARS} (cut between tokens, each with the seq of its last token, so a client cut again
+     * mid-replay resumes from what it got), then the terminal frame if there is one already; otherwise it
+     * watches the live tokens from here on. Replayed frames are queued whole, outside the slow-reader bound
+     * on coalesced tokens: they are at most the answer, which is in memory anyway.
      */
     synchronized void attach(OrderedSender sender, long afterSeq) {
         long lastSeq = tokens == 0 ? 0 : seqs[tokens - 1];
@@ -70,8 +75,11 @@ final class LiveGeneration {
         }
         sender.send(new ServerFrame.Resumed(id, afterSeq, generation.model(), conversationId, messageId));
         int from = endOf(afterSeq);
-        if (from < text.length()) {
-            sender.sendToken(text.substring(from), lastSeq);
+        for (int i = firstAfter(afterSeq); i < tokens; i++) {
+            if (ends[i] - from >= REPLAY_CHUNK_CHARS || i == tokens - 1) {
+                sender.send(new ServerFrame.Token(text.substring(from, ends[i]), seqs[i]));
+                from = ends[i];
+            }
         }
         if (terminal != null) {
             sender.send(terminal);
@@ -131,6 +139,12 @@ final class LiveGeneration {
     /** What the replay buffer holds, in bytes (UTF-16 text and the token index). */
     synchronized long bytes() {
         return 2L * text.capacity() + 12L * seqs.length;
+    }
+
+    /** The index of the first token after {@code seq}. */
+    private int firstAfter(long seq) {
+        int index = Arrays.binarySearch(seqs, 0, tokens, seq);
+        return index >= 0 ? index + 1 : -index - 1;
     }
 
     /** Where the text after token {@code seq} starts: the end of the last token numbered {@code seq} or less. */

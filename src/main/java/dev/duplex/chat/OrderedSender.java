@@ -15,6 +15,8 @@ import java.util.logging.Logger;
  * Sends one WebSocket session's frames strictly in order with at most one asynchronous send outstanding.
  * Tokens that arrive while a send is in flight are coalesced into one pending token frame (carrying the seq of
  * its last token), so a slow reader costs one growing string per generation, never a growing queue of frames.
+ * That string is bounded too: a reader that lets more than {@code maxPendingChars} wait, or does not take a
+ * frame for {@code stallNanos} while tokens keep coming, is closed with 1013 (try again later), and may resume.
  *
  * <p>Threading: any thread may call {@link #send}, {@link #sendToken} and {@link #close}; the queue and the
  * flags are guarded by this object's monitor. A caller that finds the sender idle does not send itself: it
@@ -29,14 +31,20 @@ final class OrderedSender {
     private final Function<ServerFrame, String> encoder;
     private final Executor sendExecutor;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private final long maxPendingChars;
+    private final long stallNanos;
+    private long sendStartedNanos;
     private boolean sending;
     private boolean drainScheduled;
     private boolean closed;
 
-    OrderedSender(Session session, Function<ServerFrame, String> encoder, Executor sendExecutor) {
+    OrderedSender(Session session, Function<ServerFrame, String> encoder, Executor sendExecutor,
+                  long maxPendingChars, long stallNanos) {
         this.session = session;
         this.encoder = encoder;
         this.sendExecutor = sendExecutor;
+        this.maxPendingChars = maxPendingChars;
+        this.stallNanos = stallNanos;
     }
 
     void send(ServerFrame frame) {
@@ -50,17 +58,41 @@ final class OrderedSender {
     }
 
     void sendToken(String content, long seq) {
+        boolean tooSlow = false;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            if (queue.peekLast() instanceof PendingTokens pending) {
+            PendingTokens pending;
+            if (queue.peekLast() instanceof PendingTokens last) {
+                pending = last;
                 pending.add(content, seq);
             } else {
-                queue.addLast(new PendingTokens(content, seq));
+                pending = new PendingTokens(content, seq);
+                queue.addLast(pending);
+            }
+            if (pending.length() > maxPendingChars || sending && System.nanoTime() - sendStartedNanos > stallNanos) {
+                closed = true;
+                queue.clear();
+                tooSlow = true;
             }
         }
+        if (tooSlow) {
+            tooSlow();
+            return;
+        }
         scheduleDrain();
+    }
+
+    /** The reader fell too far behind: 1013, from a send thread (closing may wait for the stuck connection). */
+    private void tooSlow() {
+        LOG.fine(() -> "Session " + session.getId() + " reads too slowly: closing it with 1013");
+        CloseReason reason = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "reading too slowly");
+        try {
+            sendExecutor.execute(() -> closeNow(reason));
+        } catch (RejectedExecutionException shuttingDown) {
+            closeNow(reason);
+        }
     }
 
     /** Closes the session with {@code reason} once every frame queued before has been sent. */
@@ -114,6 +146,7 @@ final class OrderedSender {
             }
             next = queue.pollFirst();
             sending = true;
+            sendStartedNanos = System.nanoTime();
         }
         if (next instanceof CloseReason reason) {
             closeNow(reason);
@@ -164,6 +197,10 @@ final class OrderedSender {
         void add(String more, long lastSeq) {
             content.append(more);
             seq = lastSeq;
+        }
+
+        int length() {
+            return content.length();
         }
 
         ServerFrame frame() {

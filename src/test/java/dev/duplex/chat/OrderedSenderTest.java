@@ -27,7 +27,7 @@ class OrderedSenderTest {
         }
         return frame.getClass().getSimpleName();
     };
-    private final OrderedSender sender = new OrderedSender(session(), encoder, Runnable::run);
+    private final OrderedSender sender = new OrderedSender(session(), encoder, Runnable::run, 10, Long.MAX_VALUE);
 
     @Test
     void sendsOneFrameAtATimeInOrder() {
@@ -90,7 +90,7 @@ class OrderedSenderTest {
     @Test
     void tokensThatArriveBeforeTheHandedOffDrainRunsLeaveInOneFrame() {
         List<Runnable> handedOff = new ArrayList<>();
-        OrderedSender deferred = new OrderedSender(session(), encoder, handedOff::add);
+        OrderedSender deferred = new OrderedSender(session(), encoder, handedOff::add, 10, Long.MAX_VALUE);
         deferred.sendToken("a", 1);
         deferred.sendToken("b", 2);
         deferred.sendToken("c", 3);
@@ -102,6 +102,31 @@ class OrderedSenderTest {
         assertTrue(handedOff.isEmpty(), "while a send is in flight the next frame waits for its completion");
         completeNext(true);
         assertEquals(List.of("abc#3", "d#4"), sent);
+    }
+
+    @Test
+    void aReaderThatLetsTooMuchWaitIsClosedWith1013AndSentNothingMore() {
+        sender.send(new ServerFrame.Start("g", "m", "c", "q", "a", 0));
+        sender.sendToken("12345", 1);
+        sender.sendToken("67890", 2);
+        assertTrue(closes.isEmpty(), "10 characters may wait");
+        sender.sendToken("x", 3);
+        assertEquals(1, closes.size());
+        assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER, closes.get(0).getCloseCode());
+        assertEquals(0, sender.queued(), "what waited is dropped: the client resumes from its last seq");
+        completeNext(true);
+        sender.sendToken("y", 4);
+        assertEquals(List.of("Start"), sent);
+    }
+
+    @Test
+    void aReaderThatTakesNoFrameForTooLongWhileTokensComeIsClosedWith1013() throws InterruptedException {
+        OrderedSender stalled = new OrderedSender(session(), encoder, Runnable::run, 1_000_000, 1_000_000);
+        stalled.sendToken("a", 1);
+        Thread.sleep(5);
+        assertTrue(closes.isEmpty());
+        stalled.sendToken("b", 2);
+        assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER, closes.get(0).getCloseCode());
     }
 
     private void completeNext(boolean ok) {

@@ -46,7 +46,8 @@ class ResumeIT {
                 "duplex.upstream.api-key", "sk-resume-test",
                 "duplex.upstream.model", "gpt-test",
                 "duplex.resume.grace-ms", String.valueOf(GRACE_MS),
-                "duplex.resume.keep-ms", String.valueOf(KEEP_MS)));
+                "duplex.resume.keep-ms", String.valueOf(KEEP_MS),
+                "duplex.ws.max-pending-bytes", "65536"));
     }
 
     @AfterAll
@@ -249,6 +250,42 @@ class ResumeIT {
             other.next("pong");
             client.send("{\"type\":\"cancel\"}");
             assertEquals("cancelled", WsClient.last(client.untilTerminal()).getString("finish_reason"));
+        }
+    }
+
+    @Test
+    void aReaderThatFallsTooFarBehindIsClosedWith1013AndResumesWithNothingLost() throws Exception {
+        Browser browser = new Browser(deployed);
+        List<String> big = IntStream.rangeClosed(1, 450)
+                .mapToObj(i -> String.valueOf((char) ('a' + i % 26)).repeat(1999) + " ").toList();
+        UPSTREAM.on("flood", OpenAiSse.tokens(big, 0));
+        WsClient slow = browser.connect();
+        slow.pauseReading();
+        slow.send(message("flood"));
+        FakeUpstream.Exchange exchange = org.awaitility.Awaitility.await()
+                .until(() -> UPSTREAM.exchanges().stream().filter(e -> e.lastUserMessage().equals("flood"))
+                        .findFirst().orElse(null), java.util.Objects::nonNull);
+        assertTrue(exchange.awaitEnd(10_000), "the upstream is read at its own pace, whatever the client does");
+        Thread.sleep(500);
+
+        slow.resumeReading();
+        String id = slow.next("start").getString("id");
+        StringBuilder before = new StringBuilder();
+        long seq = 0;
+        for (JsonObject frame = slow.poll(2000); frame != null; frame = slow.poll(2000)) {
+            assertEquals("token", frame.getString("type"), "no terminal frame for a reader cut off: " + frame);
+            before.append(frame.getString("content"));
+            seq = frame.getJsonNumber("seq").longValue();
+        }
+        assertEquals(1013, slow.awaitCloseCode(), "closed with 1013 (try again later)");
+        assertTrue(before.length() < String.join("", big).length(), "it was cut before the end");
+
+        try (WsClient again = browser.connect()) {
+            again.send(resume(id, seq));
+            again.next("resumed");
+            List<JsonObject> rest = again.untilTerminal();
+            assertEquals("end", WsClient.last(rest).getString("type"));
+            assertEquals(String.join("", big), before + WsClient.text(rest));
         }
     }
 

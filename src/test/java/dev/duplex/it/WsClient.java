@@ -27,6 +27,7 @@ final class WsClient implements AutoCloseable {
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
+    private volatile boolean paused;
 
     private WsClient(URI uri, String browserId) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
@@ -92,6 +93,16 @@ final class WsClient implements AutoCloseable {
         return closeCode.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops taking frames from the connection, as a frozen tab would: the server's sends back up. */
+    void pauseReading() {
+        paused = true;
+    }
+
+    void resumeReading() {
+        paused = false;
+        socket.request(1);
+    }
+
     void abort() {
         socket.abort();
     }
@@ -128,7 +139,9 @@ final class WsClient implements AutoCloseable {
                 }
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!paused) {
+                webSocket.request(1);
+            }
             return null;
         }
 
