@@ -78,7 +78,7 @@ public final class Benchmark {
             relay.run(new Level(100, 8, 50, 20, 0), "warm-pr" + i, duplex);
         }
 
-        List<Level> levels = options.containsKey("idle-only") ? List.of()
+        List<Level> levels = options.containsKey("idle-only") || options.containsKey("stalled-only") ? List.of()
                 : options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
                 ? List.of(new Level(10, 2, 50, 20, 0), new Level(100, 2, 50, 20, 0), new Level(100, 2, 500, 0, 0))
                 : List.of(new Level(1, 5, 50, 20, 0), new Level(10, 3, 50, 20, 0), new Level(100, 3, 50, 20, 0),
@@ -99,6 +99,11 @@ public final class Benchmark {
             row(r, d);
         }
         line("");
+        if (options.containsKey("stalled-only")) {
+            stalled();
+            writeReport();
+            return;
+        }
         if (options.containsKey("idle-only")) {
             idle(Integer.parseInt(options.getOrDefault("idle", "10000")));
             writeReport();
@@ -113,6 +118,7 @@ public final class Benchmark {
         }
         cancels(direct, relay, quick ? 20 : 100);
         idle(quick ? 1000 : Integer.parseInt(options.getOrDefault("idle", "10000")));
+        stalled();
         if (options.containsKey("soak")) {
             soak(relay, Integer.parseInt(options.get("soak")));
         }
@@ -192,6 +198,30 @@ public final class Benchmark {
         line("");
     }
 
+    /** 100 clients that stop reading mid-answer, against 100 that read the same answers to the end. */
+    private void stalled() throws Exception {
+        URI chat = URI.create("ws://localhost:" + duplex.base().getPort() + "/ws/chat");
+        line("## Clients that stop reading mid-answer (100 sessions, 6,000 tokens of ~116 characters at 200/s each; "
+                + "send stall limit 10 s)");
+        line("");
+        line("| clients | heap after GC (MB) at 0, 5, 10 ... 35 s, after | RSS (MB) same | sessions open same "
+                + "| closes (code: count; 0 = answers read to their end) |");
+        line("|---|---|---|---|---|");
+        for (boolean reading : new boolean[] {true, false}) {
+            StalledLoad.Report report = StalledLoad.run(chat, 100, reading, reading ? "read" : "stall", duplex);
+            line(String.format("| %s | %s | %s | %s | %s |", reading ? "reading" : "stopped after 5 tokens",
+                    join(report.samples(), StalledLoad.Sample::heapMb), join(report.samples(), StalledLoad.Sample::rssMb),
+                    join(report.samples(), StalledLoad.Sample::sessionsOpen), report.closeCodes()));
+        }
+        line("");
+    }
+
+    private static String join(List<StalledLoad.Sample> samples,
+                               java.util.function.ToDoubleFunction<StalledLoad.Sample> value) {
+        return samples.stream().map(s -> String.format("%.0f", value.applyAsDouble(s)))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     private void soak(DuplexLoad relay, int seconds) throws Exception {
         line("## Steady load: 100 sessions x 50 tokens/s for " + seconds + " s");
         line("");
@@ -263,6 +293,8 @@ public final class Benchmark {
         builder.environment().put("DUPLEX_WS_MAX_FRAME_BYTES", "65536");
         // each load session is a browser sending message after message: no per-user rate limit
         builder.environment().put("DUPLEX_LIMITS_MESSAGES_PER_MINUTE", "0");
+        // clients that stop reading are closed after 10 s rather than 30, so the stalled scenario shows it
+        builder.environment().put("DUPLEX_WS_SEND_STALL_MS", "10000");
         // every message is stored: an embedded database of the run's own, as a first start has
         Path data = Path.of("bench", "target", "duplex-data").toAbsolutePath();
         deleteTree(data);

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * The benchmark's upstream, in its own process: an OpenAI-compatible {@code POST /v1/chat/completions} that
- * streams SSE. What to stream is read from the last user message: {@code bench id=X tokens=N interval=MS ttft=MS}.
+ * streams SSE. What to stream is read from the last user message: {@code bench id=X tokens=N interval=MS ttft=MS
+ * pad=CHARS} (pad: characters added to each token after its time stamp, for byte-heavy streams).
  * Every token's text is the {@link System#nanoTime()} at which it was written (CLOCK_MONOTONIC, shared by every
  * process on the machine), so the receiver can compute each token's latency. A reader thread per connection
  * records the instant the client closes it: {@code GET /stats/closes} lists {@code id nanos} per line.
@@ -122,6 +123,7 @@ public final class FakeUpstreamServer {
             int tokens = Integer.parseInt(params.getOrDefault("tokens", "50"));
             long intervalNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(params.getOrDefault("interval", "20")));
             long ttftNanos = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(params.getOrDefault("ttft", "0")));
+            String pad = "x".repeat(Integer.parseInt(params.getOrDefault("pad", "0")));
             streaming = id;
             active.incrementAndGet();
             try {
@@ -136,7 +138,7 @@ public final class FakeUpstreamServer {
                         LockSupport.parkNanos(wait);
                     }
                     chunk(out, ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + System.nanoTime()
-                            + " \"},\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.US_ASCII));
+                            + " " + pad + "\"},\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.US_ASCII));
                 }
                 chunk(out, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
                         .getBytes(StandardCharsets.US_ASCII));

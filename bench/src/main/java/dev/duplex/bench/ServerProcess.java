@@ -47,6 +47,16 @@ final class ServerProcess implements AutoCloseable {
         return 0;
     }
 
+    /** An application gauge from the container's MicroProfile Metrics, e.g. {@code duplex_sessions_open}. */
+    double gauge(String name) throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=application")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(Double.NaN);
+    }
+
     /** Heap in use after a full GC (asked for with jcmd), from the container's MicroProfile Metrics. */
     double heapMbAfterGc() throws IOException, InterruptedException {
         Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
