@@ -23,6 +23,7 @@ let editing = null;        // the user turn being edited: { id, item }
 let waiting = false;       // a message was sent and its answer has not ended
 let stickToBottom = true;  // auto-scroll until the user scrolls up
 let renderScheduled = false;
+const resumedFromStore = new Set(); // generations this page resumed from a stored streaming answer, once each
 
 translatePage();
 
@@ -37,6 +38,7 @@ const socket = new ReconnectingSocket(socketUrl(), {
     onStatus: showConnection,
     onOpen: resumeCurrent,
     onDrop: () => {
+        checkSignedIn();
         // the answer goes on on the server: resumed after the last token received once reconnected
         if (current) {
             current.resuming = true;
@@ -47,9 +49,28 @@ const socket = new ReconnectingSocket(socketUrl(), {
     },
 });
 socket.connect();
+checkSignedIn();
 loadModels();
 sidebar.refresh();
 openConversation(location.hash.slice(1) || null);
+
+/** Shows who is signed in; a session that has ended sends the browser to the sign-in page. */
+async function checkSignedIn() {
+    try {
+        const response = await fetch(new URL('api/me', document.baseURI));
+        if (response.status === 401) {
+            location.href = new URL('login.html', document.baseURI).href;
+            return;
+        }
+        const me = await response.json();
+        if (me.username) {
+            $('who').textContent = me.username;
+            $('account').hidden = false;
+        }
+    } catch {
+        // offline: the connection status says so already
+    }
+}
 
 function socketUrl() {
     const url = new URL('ws/chat', document.baseURI);
@@ -104,6 +125,16 @@ async function openConversation(id) {
     for (const message of stored.messages) {
         if (message.role === 'user') {
             addUserTurn(message.content, message.id);
+        } else if (message.status === 'streaming' && message.generation_id && !current
+                && !resumedFromStore.has(message.generation_id)) {
+            // still being written (this page was reloaded, or another tab asked): watch it live from its start
+            resumedFromStore.add(message.generation_id);
+            const turn = addAssistantTurn(message.id);
+            current = { id: message.generation_id, conversationId: id, seq: 0, resuming: true, turn };
+            setWaiting(true);
+            if (socket.open) {
+                resumeCurrent();
+            }
         } else {
             const turn = addAssistantTurn(message.id);
             turn.text = message.content;

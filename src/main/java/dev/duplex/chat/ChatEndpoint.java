@@ -11,6 +11,7 @@ import dev.duplex.error.ErrorCode;
 import dev.duplex.limit.Budgets;
 import dev.duplex.limit.GenerationSlots;
 import dev.duplex.limit.MessageRate;
+import dev.duplex.limit.UserLimits;
 import dev.duplex.provider.Catalogue;
 import dev.duplex.provider.ChatMessage;
 import dev.duplex.provider.Cost;
@@ -80,13 +81,9 @@ public class ChatEndpoint {
     @Inject
     Budgets budgets;
 
+    /** {@code max-connections-per-user} (default 20) and {@code max-message-chars} (default 32000), per owner. */
     @Inject
-    @ConfigProperty(name = "duplex.limits.max-connections-per-user", defaultValue = "20")
-    int maxConnectionsPerUser;
-
-    @Inject
-    @ConfigProperty(name = "duplex.limits.max-message-chars", defaultValue = "32000")
-    int maxMessageChars;
+    UserLimits limits;
 
     @Inject
     ClientFrameDecoder decoder;
@@ -132,10 +129,15 @@ public class ChatEndpoint {
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
         sender = new OrderedSender(session, encoder::encode, sendThreads::execute, maxPendingBytes / 2,
                 TimeUnit.MILLISECONDS.toNanos(stallMs));
+        if (owner == null) { // cannot happen past the authentication mechanism, which answers 401 first
+            sender.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not signed in"));
+            return;
+        }
+        int maxConnectionsPerUser = limits.intValue(owner, "max-connections-per-user", 20);
         admitted = sessions.add(session, sender, owner, maxConnectionsPerUser);
         if (!admitted) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.TOO_MANY_CONNECTIONS,
-                    "This browser has " + maxConnectionsPerUser + " chat connections open already; close a tab.")));
+                    "You have " + maxConnectionsPerUser + " chat connections open already; close a tab.")));
             sender.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many connections"));
         }
     }
@@ -158,6 +160,7 @@ public class ChatEndpoint {
             return;
         }
         if (frame instanceof ClientFrame.Message message) {
+            int maxMessageChars = limits.intValue(owner, "max-message-chars", 32000);
             if (message.content().codePointCount(0, message.content().length()) > maxMessageChars) {
                 sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.MESSAGE_TOO_LONG,
                         "A message may have at most " + maxMessageChars + " characters.")));
@@ -202,6 +205,9 @@ public class ChatEndpoint {
 
     @OnClose
     public void closed(Session session, CloseReason reason) {
+        if (owner == null) {
+            return;
+        }
         sessions.remove(session, owner);
         sender.abandon();
         watching.forEach(generation -> generation.detach(sender));

@@ -1,5 +1,6 @@
 package dev.duplex.chat;
 
+import dev.duplex.account.Owners;
 import dev.duplex.conversation.BrowserIdentity;
 import dev.duplex.security.OriginPolicy;
 import jakarta.enterprise.inject.spi.CDI;
@@ -14,8 +15,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The chat WebSocket's handshake. Refuses (403, before the upgrade) a handshake from a page of another origin
- * ({@link OriginPolicy}), then reads the browser's identity (the {@code duplex_id} cookie) into the session's user
- * properties; a handshake without one gets a new identity, for this connection only. Jakarta WebSocket 2.1 makes
+ * ({@link OriginPolicy}), then puts the owner into the session's user properties: the signed-in user (the
+ * container authenticated the handshake's HTTP request), or in anonymous mode the browser's identity (the
+ * {@code duplex_id} cookie; a handshake without one gets a new identity, for this connection only). Jakarta WebSocket 2.1 makes
  * the user properties seen here a per-connection copy, so concurrent handshakes never mix identities.
  *
  * <p>{@code checkOrigin} is given only the Origin; the Host it is compared with comes from the handshake's HTTP
@@ -35,11 +37,14 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-        String owner = null;
+        String anonymous = null;
         for (String header : request.getHeaders().getOrDefault("cookie", List.of())) {
-            owner = owner != null ? owner : BrowserIdentity.fromHeader(header);
+            anonymous = anonymous != null ? anonymous : BrowserIdentity.fromHeader(header);
         }
-        config.getUserProperties().put(OWNER, owner != null ? owner : BrowserIdentity.newId());
+        String owner = Owners.of(request.getUserPrincipal(), anonymous != null ? anonymous : BrowserIdentity.newId());
+        if (owner != null) {
+            config.getUserProperties().put(OWNER, owner);
+        }
     }
 
     /** The handshake request's Host header, or null when it cannot be read (the origin is then refused). */

@@ -22,6 +22,12 @@ public class ChatSessions {
     private final AtomicInteger turns = new AtomicInteger();
     private volatile boolean refusing;
 
+    /** Created with the application, so its gauges are there before the first connection. */
+    void created(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
+                 Object started) {
+        count(); // instantiating the bean is the point
+    }
+
     /** Registers {@code session} of {@code owner}, unless the owner has {@code max} open already (0: no limit). */
     boolean add(Session session, OrderedSender sender, String owner, int max) {
         boolean[] admitted = {false};

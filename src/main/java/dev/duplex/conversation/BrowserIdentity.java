@@ -1,5 +1,6 @@
 package dev.duplex.conversation;
 
+import dev.duplex.account.AuthMode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -13,7 +14,7 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * The anonymous owner of conversations until accounts exist: a long random id in the cookie {@code duplex_id}
+ * The anonymous owner of conversations in {@code duplex.auth.mode=anonymous}: a long random id in the cookie {@code duplex_id}
  * (HttpOnly, SameSite=Lax, Secure behind TLS), given to every browser on its first request. The WebSocket
  * handshake and the REST API read it; a request with no valid one gets a new one.
  *
@@ -28,9 +29,15 @@ public class BrowserIdentity extends HttpFilter {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_AGE_SECONDS = 400 * 24 * 3600;
 
+    private final boolean anonymous = AuthMode.current() == AuthMode.ANONYMOUS;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (!anonymous) {
+            chain.doFilter(request, response); // accounts: the container knows the caller
+            return;
+        }
         String owner = fromCookies(request.getCookies());
         if (owner == null) {
             owner = newId();

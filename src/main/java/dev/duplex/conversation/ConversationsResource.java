@@ -1,5 +1,6 @@
 package dev.duplex.conversation;
 
+import dev.duplex.account.Owners;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.inject.Inject;
@@ -22,8 +23,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code /api/conversations}: the caller's conversations (the caller is the browser identity of
- * {@link BrowserIdentity}): list and search, read, rename, delete, export. Another owner's conversation is 404,
+ * {@code /api/conversations}: the caller's conversations (the caller is the signed-in user, or in anonymous mode
+ * the browser identity of {@link BrowserIdentity}: {@link Owners}): list and search, read, rename, delete, export. Another owner's conversation is 404,
  * exactly like a missing one. Errors are RFC 9457 problem responses.
  */
 @Path("conversations")
@@ -54,13 +55,14 @@ public class ConversationsResource {
 
     public record Message(String id, String role, String content, String status, String model, String provider,
                           @JsonbProperty("finish_reason") String finishReason, Failure error, Usage usage,
-                          Cost cost, @JsonbProperty("created_at") Instant createdAt) {
+                          Cost cost, @JsonbProperty("created_at") Instant createdAt,
+                          @JsonbProperty("generation_id") String generationId) {
         static Message of(MessageEntity m) {
             return new Message(m.id(), m.role(), m.content(), m.status().wireName(), m.model(), m.provider(),
                     m.finishReason(), m.errorCode() == null ? null : new Failure(m.errorCode(), m.errorMessage()),
                     m.inputTokens() == null ? null : new Usage(m.inputTokens(), m.outputTokens(),
                             Boolean.TRUE.equals(m.usageEstimated()) ? Boolean.TRUE : null),
-                    m.cost() == null ? null : new Cost(m.cost(), m.currency()), m.createdAt());
+                    m.cost() == null ? null : new Cost(m.cost(), m.currency()), m.createdAt(), m.generationId());
         }
     }
 
@@ -132,6 +134,6 @@ public class ConversationsResource {
     }
 
     private String owner() {
-        return BrowserIdentity.of(request);
+        return Owners.of(request);
     }
 }

@@ -88,7 +88,7 @@ final class DuplexPersistenceUnit implements PersistenceUnitInfo {
     @Override
     public List<String> getManagedClassNames() {
         return List.of(ConversationEntity.class.getName(), MessageEntity.class.getName(),
-                InstantColumn.class.getName());
+                InstantColumn.class.getName(), "dev.duplex.account.UserEntity", "dev.duplex.account.ApiTokenEntity");
     }
 
     @Override

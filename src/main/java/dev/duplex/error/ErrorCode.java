@@ -39,6 +39,11 @@ public enum ErrorCode {
     UPSTREAM_TRUNCATED("upstream_truncated"),
     UPSTREAM_CONNECTION_LOST("upstream_connection_lost"),
     SHUTTING_DOWN("shutting_down"),
+    UNAUTHORIZED("unauthorized"),
+    FORBIDDEN("forbidden"),
+    USER_EXISTS("user_exists"),
+    USER_NOT_FOUND("user_not_found"),
+    TOKEN_NOT_FOUND("token_not_found"),
     INTERNAL_ERROR("internal_error");
 
     private final String wireName;

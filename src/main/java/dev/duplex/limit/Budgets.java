@@ -18,7 +18,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * Per-user token and cost budgets per UTC day and month ({@code duplex.limits.tokens-per-day},
@@ -36,7 +35,7 @@ public class Budgets {
     static final long DEFAULT_MAX_OUTPUT = 4096;
 
     @Inject
-    Config config;
+    UserLimits userLimits;
 
     @Inject
     Database database;
@@ -49,7 +48,7 @@ public class Budgets {
 
     /** Reserves for one generation, or throws {@code budget_exceeded}; null when no budget is configured. */
     public Reservation reserve(String owner, ModelEntry model, String currency, long questionTokens) {
-        List<Limit> limits = limits();
+        List<Limit> limits = limits(owner);
         if (limits.isEmpty()) {
             return null;
         }
@@ -117,17 +116,18 @@ public class Budgets {
         }
     }
 
-    private List<Limit> limits() {
+    /** The owner's budgets: an admin's for them, else the configured ones; 0 means none. */
+    private List<Limit> limits(String owner) {
         List<Limit> limits = new ArrayList<>();
-        amount("duplex.limits.tokens-per-day").ifPresent(a -> limits.add(new Limit(true, true, a)));
-        amount("duplex.limits.tokens-per-month").ifPresent(a -> limits.add(new Limit(true, false, a)));
-        amount("duplex.limits.cost-per-day").ifPresent(a -> limits.add(new Limit(false, true, a)));
-        amount("duplex.limits.cost-per-month").ifPresent(a -> limits.add(new Limit(false, false, a)));
+        amount(owner, "tokens-per-day").ifPresent(a -> limits.add(new Limit(true, true, a)));
+        amount(owner, "tokens-per-month").ifPresent(a -> limits.add(new Limit(true, false, a)));
+        amount(owner, "cost-per-day").ifPresent(a -> limits.add(new Limit(false, true, a)));
+        amount(owner, "cost-per-month").ifPresent(a -> limits.add(new Limit(false, false, a)));
         return limits;
     }
 
-    private Optional<BigDecimal> amount(String key) {
-        return config.getOptionalValue(key, BigDecimal.class).filter(a -> a.signum() > 0);
+    private Optional<BigDecimal> amount(String owner, String name) {
+        return userLimits.get(owner, name).filter(a -> a.signum() > 0);
     }
 
     /** One budget: tokens or cost, per day or per month. */

@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * Messages per minute per user ({@code duplex.limits.messages-per-minute}, default 30; 0 turns it off): a token
@@ -23,7 +22,7 @@ public class MessageRate {
     private static final int SWEEP_EVERY = 1024;
 
     @Inject
-    Config config;
+    UserLimits limits;
 
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final LongSupplier clock;
@@ -39,8 +38,7 @@ public class MessageRate {
 
     /** Takes one message from {@code user}'s bucket, or throws {@code rate_limited}. */
     public void take(String user) {
-        int perMinute = config.getOptionalValue("duplex.limits.messages-per-minute", Integer.class).orElse(30);
-        take(user, perMinute);
+        take(user, limits.intValue(user, "messages-per-minute", 30));
     }
 
     void take(String user, int perMinute) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -28,8 +27,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -43,7 +40,6 @@ class BrowserIT {
     URL deployed;
 
     private ChromeDriver browser;
-    private Path profile;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -57,17 +53,7 @@ class BrowserIT {
 
     @BeforeEach
     void openBrowser() throws IOException {
-        profile = Files.createTempDirectory("duplex-chromium");
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(System.getProperty("duplex.chromium", "/usr/bin/chromium"))
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--lang=en-US",
-                        "--window-size=1200,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver")))
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start();
         browser.get(Deployments.base(deployed).toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
                 browser.findElement(By.id("connection-text")).getAttribute("data-state")));
@@ -238,6 +224,28 @@ class BrowserIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> !answerText(assistantTurn(1)).isEmpty());
             assertEquals(answerText(assistantTurn(1)), whole);
         }
+    }
+
+    @Test
+    void reloadingThePageMidAnswerShowsTheAnswerGoOnLive() {
+        ask("Keep answering while I reload");
+        WebElement answer = assistantTurn(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(answer).length() > 20);
+        browser.navigate().refresh();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
+        WebElement resumed = assistantTurn(1);
+        // still being written when the page came back: shown as answering, then growing to its end
+        assertEquals("Answering\u2026", resumed.findElement(By.className("status")).getText());
+        String early = answerText(resumed);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(resumed.getAttribute("data-state")));
+        assertTrue(resumed.findElement(By.className("status")).getText().startsWith("Done"));
+        String whole = answerText(resumed);
+        assertTrue(whole.startsWith("You asked: \u201CKeep answering while I reload\u201D"), whole);
+        assertTrue(whole.length() > early.length(), "it grew after the reload");
+
+        browser.navigate().refresh();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(assistantTurn(1)).equals(whole));
     }
 
     private String connectionState() {

@@ -26,10 +26,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The protocol end to end: a real WebSocket client, Duplex on Payara Micro, and a real HTTP upstream on
@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ChatIT {
 
+    @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
     static final String API_KEY = "sk-test-SECRET-key-0042";
 
@@ -57,10 +58,6 @@ class ChatIT {
                 "duplex.ws.max-frame-bytes", "4096"));
     }
 
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        UPSTREAM.close();
-    }
 
     @AfterEach
     void nothingLeftRunning() {

@@ -20,10 +20,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Conversations kept in the database: continued from another connection, regenerated, forked by an edit,
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ConversationsIT {
 
+    @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
 
     @ArquillianResource
@@ -50,10 +51,6 @@ class ConversationsIT {
                 "duplex.retry.max-attempts", "1"));
     }
 
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        UPSTREAM.close();
-    }
 
     @AfterEach
     void nothingLeftRunning() {

@@ -30,6 +30,7 @@ final class Deployments {
      * The WAR with {@code config} added to its own configuration, and a database of its own (a new
      * {@code duplex.data-dir} under target/) unless {@code config} names one. A generation nobody watches is
      * cancelled after 2 s rather than the default 5 minutes, so a test that leaves one finds its upstream closed.
+     * Browsers are anonymous (each its own owner) unless {@code config} sets {@code duplex.auth.mode}.
      */
     static WebArchive duplex(Map<String, String> config) {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("duplex.war")));
@@ -42,6 +43,7 @@ final class Deployments {
         Map<String, String> all = new java.util.LinkedHashMap<>();
         all.put("duplex.data-dir", dataDir().toString());
         all.put("duplex.resume.grace-ms", "2000");
+        all.put("duplex.auth.mode", "anonymous");
         all.putAll(config);
         String properties = own + "\n" + all.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())

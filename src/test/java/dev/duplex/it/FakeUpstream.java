@@ -23,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real HTTP/1.1 server on 127.0.0.1 standing in for an OpenAI-compatible provider. Tests script each response
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * thread that notices the client's FIN or RST the moment it arrives, so a test can assert that the upstream saw
  * its connection closed, and how soon.
  */
-final class FakeUpstream implements AutoCloseable {
+final class FakeUpstream implements AutoCloseable, AfterAllCallback {
 
     /** Writes one response. */
     @FunctionalInterface
@@ -124,6 +126,12 @@ final class FakeUpstream implements AutoCloseable {
         stopListening();
         server = listen(port, 50);
         acceptLoop(server);
+    }
+
+    /** Registered as a JUnit extension ({@code @RegisterExtension}), it closes after the test class. */
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
     }
 
     @Override

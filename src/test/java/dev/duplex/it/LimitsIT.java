@@ -18,10 +18,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What protects the server and the provider budget: the WebSocket handshake's Origin check, the security headers
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class LimitsIT {
 
+    @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
 
     @ArquillianResource
@@ -48,10 +49,6 @@ class LimitsIT {
                 "duplex.ws.ping-interval-ms", "300"));
     }
 
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        UPSTREAM.close();
-    }
 
     @AfterEach
     void nothingLeftRunning() {

@@ -43,6 +43,9 @@ final class PayaraProcess implements AutoCloseable {
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
                 "-Djava.io.tmpdir=" + Path.of("target").toAbsolutePath()));
+        if (!settings.containsKey("duplex.auth.mode")) {
+            command.add("-Dduplex.auth.mode=anonymous"); // as Deployments: browsers are anonymous owners
+        }
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         // a runtime directory of its own: Payara Micro deletes a temporary one while it stops, and the application
         // could then load no class to finish its answers

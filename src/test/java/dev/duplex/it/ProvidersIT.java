@@ -24,10 +24,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every provider kind against a real loopback server speaking its exact wire format: text, finish reason, usage
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ProvidersIT {
 
+    @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
     static final String OPENAI_KEY = "sk-oai-SECRET-1111";
     static final String ANTHROPIC_KEY = "sk-ant-SECRET-2222";
@@ -117,10 +118,6 @@ class ProvidersIT {
         }
     }
 
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        UPSTREAM.close();
-    }
 
     @AfterEach
     void nothingLeftRunning() {

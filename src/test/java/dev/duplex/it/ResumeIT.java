@@ -14,10 +14,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Generations belong to the server, not to the socket: a client cut at any point of a stream comes back with
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ResumeIT {
 
+    @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
     static final long GRACE_MS = 1500;
     static final long KEEP_MS = 3000;
@@ -50,10 +51,6 @@ class ResumeIT {
                 "duplex.ws.max-pending-bytes", "65536"));
     }
 
-    @AfterAll
-    static void stopUpstream() throws Exception {
-        UPSTREAM.close();
-    }
 
     @AfterEach
     void nothingLeftRunning() {
@@ -82,6 +79,27 @@ class ResumeIT {
                 assertEquals(WHOLE, before.text + WsClient.text(rest), "cut after " + cutAfter);
                 assertSeqsAfter(before.seq, rest);
             }
+        }
+    }
+
+    @Test
+    void aClientCutBeforeItsStartFrameFindsTheGenerationInItsConversationsAndResumesIt() throws Exception {
+        Browser browser = new Browser(deployed);
+        UPSTREAM.on("cut-before-start", OpenAiSse.tokens(TOKENS, 10));
+        WsClient first = browser.connect();
+        first.send(message("cut-before-start"));
+        first.abort(); // the start frame, if sent, is never read
+        String conversation = org.awaitility.Awaitility.await().until(() -> browser.getJson("conversations")
+                .getJsonArray("conversations"), list -> !list.isEmpty()).getJsonObject(0).getString("id");
+        JsonObject answer = WsClient.last(browser.getJson("conversations/" + conversation).getJsonArray("messages")
+                .getValuesAs(JsonObject.class));
+        assertEquals("assistant", answer.getString("role"));
+        try (WsClient again = browser.connect()) {
+            again.send(resume(answer.getString("generation_id"), 0));
+            again.next("resumed");
+            List<JsonObject> all = again.untilTerminal();
+            assertEquals("end", WsClient.last(all).getString("type"));
+            assertEquals(WHOLE, WsClient.text(all));
         }
     }
 

@@ -29,21 +29,26 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private volatile boolean paused;
 
-    private WsClient(URI uri, String browserId) {
+    private WsClient(URI uri, String header, String value) {
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
-        if (browserId != null) {
-            builder.header("Cookie", "duplex_id=" + browserId);
+        if (header != null) {
+            builder.header(header, value);
         }
         socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     static WsClient connect(URI uri) {
-        return new WsClient(uri, null);
+        return new WsClient(uri, null, null);
     }
 
     /** Connects as the browser whose identity cookie is {@code browserId}. */
     static WsClient connect(URI uri, String browserId) {
-        return new WsClient(uri, browserId);
+        return new WsClient(uri, browserId == null ? null : "Cookie", "duplex_id=" + browserId);
+    }
+
+    /** Connects with one more handshake header, such as a session cookie or {@code Authorization}. */
+    static WsClient connectWith(URI uri, String header, String value) {
+        return new WsClient(uri, header, value);
     }
 
     void send(String text) {

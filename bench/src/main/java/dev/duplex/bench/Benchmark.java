@@ -293,6 +293,8 @@ public final class Benchmark {
         builder.environment().put("DUPLEX_WS_MAX_FRAME_BYTES", "65536");
         // each load session is a browser sending message after message: no per-user rate limit
         builder.environment().put("DUPLEX_LIMITS_MESSAGES_PER_MINUTE", "0");
+        // each load session is its own anonymous browser
+        builder.environment().put("DUPLEX_AUTH_MODE", "anonymous");
         // clients that stop reading are closed after 10 s rather than 30, so the stalled scenario shows it
         builder.environment().put("DUPLEX_WS_SEND_STALL_MS", "10000");
         // every message is stored: an embedded database of the run's own, as a first start has

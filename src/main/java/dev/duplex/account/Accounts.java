@@ -1,0 +1,185 @@
+package dev.duplex.account;
+
+import dev.duplex.conversation.Database;
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.identitystore.Pbkdf2PasswordHash;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts and their personal API tokens, in the database. Passwords are kept as salted PBKDF2 hashes made by
+ * Jakarta Security's own {@link Pbkdf2PasswordHash} (HMAC-SHA512, 210,000 iterations: OWASP's advice), tokens
+ * as the SHA-256 of their random value: they are long and random, so a fast hash is enough and a lookup by hash
+ * is possible.
+ *
+ * <p>Threading: thread-safe (the hash is configured once, the database work runs in its own transactions).
+ */
+@ApplicationScoped
+public class Accounts {
+
+    /** Owners of conversations that are accounts are {@code user:<name>}; anonymous owners never contain ':'. */
+    public static final String OWNER_PREFIX = "user:";
+
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final int MIN_PASSWORD = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Database database;
+
+    @Inject
+    Pbkdf2PasswordHash hash;
+
+    @PostConstruct
+    void configure() {
+        hash.initialize(Map.of("Pbkdf2PasswordHash.Algorithm", "PBKDF2WithHmacSHA512",
+                "Pbkdf2PasswordHash.Iterations", "210000", "Pbkdf2PasswordHash.SaltSizeBytes", "32",
+                "Pbkdf2PasswordHash.KeySizeBytes", "64"));
+    }
+
+    public static String owner(String username) {
+        return OWNER_PREFIX + username;
+    }
+
+    public UserEntity create(String username, String password, boolean admin) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME,
+                    "A username is 1 to 64 letters, digits or . _ @ -");
+        }
+        checkPassword(password);
+        String passwordHash = hash.generate(password.toCharArray());
+        return database.transaction(em -> {
+            if (em.find(UserEntity.class, username) != null) {
+                throw new DuplexException(ErrorCode.USER_EXISTS, "There is already a user " + username + ".");
+            }
+            UserEntity user = new UserEntity(username, passwordHash, admin, Instant.now());
+            em.persist(user);
+            return user;
+        });
+    }
+
+    /** The user whose password this is, or empty; as slow for an unknown name as for a wrong password. */
+    public Optional<UserEntity> verify(String username, String password) {
+        if (username == null || password == null) {
+            return Optional.empty();
+        }
+        UserEntity user = find(username).orElse(null);
+        if (user == null) {
+            hash.generate(password.toCharArray()); // the same work, so timing does not tell which names exist
+            return Optional.empty();
+        }
+        return hash.verify(password.toCharArray(), user.passwordHash()) ? Optional.of(user) : Optional.empty();
+    }
+
+    public Optional<UserEntity> find(String username) {
+        return Optional.ofNullable(database.transaction(em -> em.find(UserEntity.class, username)));
+    }
+
+    public List<UserEntity> users() {
+        return database.transaction(em -> em.createQuery("select u from UserEntity u order by u.username",
+                UserEntity.class).getResultList());
+    }
+
+    public long count() {
+        return database.transaction(em -> em.createQuery("select count(u) from UserEntity u", Long.class)
+                .getSingleResult());
+    }
+
+    /** Removes the user and their tokens; their conversations stay, owned by nobody who can sign in. */
+    public void delete(String username) {
+        database.transaction(em -> {
+            UserEntity user = em.find(UserEntity.class, username);
+            if (user == null) {
+                throw new DuplexException(ErrorCode.USER_NOT_FOUND, "No user " + username + ".");
+            }
+            em.createQuery("delete from ApiTokenEntity t where t.username = :user").setParameter("user", username)
+                    .executeUpdate();
+            em.remove(user);
+            return null;
+        });
+    }
+
+    /** A new token for {@code username}: its value is returned once and never stored. */
+    public IssuedToken issueToken(String username, String label) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String value = "dpx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        ApiTokenEntity token = new ApiTokenEntity(UUID.randomUUID().toString(), username, sha256(value),
+                label == null || label.isBlank() ? "token" : label.strip(), Instant.now());
+        database.transaction(em -> {
+            em.persist(token);
+            return null;
+        });
+        return new IssuedToken(token, value);
+    }
+
+    /** The user a token value belongs to, if it is a live token. */
+    public Optional<String> tokenUser(String value) {
+        if (value == null || !value.startsWith("dpx_")) {
+            return Optional.empty();
+        }
+        String tokenHash = sha256(value);
+        return database.transaction(em -> em.createQuery("select t from ApiTokenEntity t where t.tokenHash = :hash",
+                        ApiTokenEntity.class).setParameter("hash", tokenHash).getResultList().stream()
+                .map(ApiTokenEntity::username).findFirst());
+    }
+
+    public List<ApiTokenEntity> tokens(String username) {
+        return database.transaction(em -> em.createQuery("select t from ApiTokenEntity t where t.username = :user"
+                + " order by t.createdAt", ApiTokenEntity.class).setParameter("user", username).getResultList());
+    }
+
+    public void revoke(String username, String tokenId) {
+        database.transaction(em -> {
+            ApiTokenEntity token = em.find(ApiTokenEntity.class, tokenId);
+            if (token == null || !token.username().equals(username)) {
+                throw new DuplexException(ErrorCode.TOKEN_NOT_FOUND, "No token " + tokenId + ".");
+            }
+            em.remove(token);
+            return null;
+        });
+    }
+
+    /** The caller's name when the caller is an admin; {@code unauthorized} or {@code forbidden} otherwise. */
+    public String requireAdmin(jakarta.servlet.http.HttpServletRequest request) {
+        String username = Owners.username(request);
+        if (!find(username).map(UserEntity::admin).orElse(false)) {
+            throw new DuplexException(ErrorCode.FORBIDDEN, "Only an admin may do this.");
+        }
+        return username;
+    }
+
+    static void checkPassword(String password) {
+        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME,
+                    "A password has at least " + MIN_PASSWORD + " characters.");
+        }
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** A token as made: the stored record and the value, which only its owner ever sees. */
+    public record IssuedToken(ApiTokenEntity token, String value) {
+    }
+}

@@ -1,0 +1,120 @@
+package dev.duplex.account;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.AutoApplySession;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.security.enterprise.credential.Credential;
+import jakarta.security.enterprise.credential.UsernamePasswordCredential;
+import jakarta.security.enterprise.identitystore.CredentialValidationResult;
+import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * How a request says who it is, by {@code duplex.auth.mode}. In {@code form} mode: the page's sign-in form
+ * (a POST to {@code login}), remembered in the HTTP session ({@link AutoApplySession}); a personal API token
+ * ({@code Authorization: Bearer dpx_...}) on any request, the WebSocket handshake included; and HTTP Basic with
+ * the user's password, for {@code POST /api/tokens} only (how a script gets its first token). A request that is
+ * none of these reaches only the sign-in page and what it needs; the page itself is redirected there, the API
+ * and the WebSocket answer 401 before anything else. In {@code anonymous} mode nobody signs in.
+ *
+ * <p>Threading: stateless; the container calls it for every request.
+ */
+@ApplicationScoped
+@AutoApplySession
+public class DuplexAuthentication implements HttpAuthenticationMechanism {
+
+    /** What a browser that has not signed in may load: the sign-in page and its assets. */
+    private static final Set<String> PUBLIC = Set.of("/login.html", "/login.js", "/app.css", "/i18n.js",
+            "/api/info", "/favicon.ico");
+
+    @Inject
+    IdentityStoreHandler identityStores;
+
+    private final AuthMode mode = AuthMode.current();
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+                                                HttpMessageContext context) {
+        if (mode == AuthMode.ANONYMOUS) {
+            return context.doNothing();
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return login(context, new ApiTokenCredential(authorization.substring(7).strip()), response);
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
+                && path.equals("/api/tokens") && "POST".equals(request.getMethod())) {
+            UsernamePasswordCredential credential = basic(authorization.substring(6).strip());
+            return credential == null ? unauthorized(response, "The Basic credentials are malformed.")
+                    : login(context, credential, response);
+        }
+        if (path.equals("/login") && "POST".equals(request.getMethod())) {
+            String username = request.getParameter("username");
+            String password = request.getParameter("password");
+            if (username != null && password != null) {
+                CredentialValidationResult result = identityStores.validate(
+                        new UsernamePasswordCredential(username, password));
+                if (result.getStatus() == CredentialValidationResult.Status.VALID) {
+                    return context.notifyContainerAboutLogin(result);
+                }
+            }
+            return context.doNothing(); // the login servlet sends the browser back to the form
+        }
+        if (PUBLIC.contains(path) || path.startsWith("/demo/") || path.equals("/logout")) {
+            return context.doNothing();
+        }
+        if (path.startsWith("/api/") || path.startsWith("/ws/")) {
+            return unauthorized(response, "Sign in, or send a personal API token as Authorization: Bearer.");
+        }
+        try {
+            response.sendRedirect(request.getContextPath() + "/login.html");
+        } catch (IOException e) {
+            return AuthenticationStatus.SEND_FAILURE;
+        }
+        return AuthenticationStatus.SEND_CONTINUE;
+    }
+
+    private AuthenticationStatus login(HttpMessageContext context, Credential credential,
+                                       HttpServletResponse response) {
+        CredentialValidationResult result = identityStores.validate(credential);
+        if (result.getStatus() != CredentialValidationResult.Status.VALID) {
+            return unauthorized(response, "The token or password is not valid.");
+        }
+        return context.notifyContainerAboutLogin(result.getCallerPrincipal(), result.getCallerGroups());
+    }
+
+    private static UsernamePasswordCredential basic(String encoded) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : new UsernamePasswordCredential(decoded.substring(0, colon),
+                    decoded.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** 401 with an RFC 9457 problem, before the request reaches the API or the WebSocket. */
+    private static AuthenticationStatus unauthorized(HttpServletResponse response, String detail) {
+        try {
+            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
+            response.setContentType("application/problem+json");
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write("{\"type\":\"urn:duplex:problem:unauthorized\",\"title\":\"Unauthorized\","
+                    + "\"status\":401,\"detail\":\"" + detail + "\",\"code\":\"unauthorized\"}");
+        } catch (IOException e) {
+            // the client is gone
+        }
+        return AuthenticationStatus.SEND_FAILURE;
+    }
+}

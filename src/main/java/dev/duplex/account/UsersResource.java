@@ -1,0 +1,107 @@
+package dev.duplex.account;
+
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import dev.duplex.limit.UserLimits;
+import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/admin/users}: accounts, and each one's own limits (overriding {@code duplex.limits.*}), for admins
+ * only (others get 403 {@code forbidden}).
+ */
+@Path("admin/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersResource {
+
+    public record NewUser(String username, String password, Boolean admin) {
+    }
+
+    public record User(String username, boolean admin, @JsonbProperty("created_at") Instant createdAt) {
+        static User of(UserEntity user) {
+            return new User(user.username(), user.admin(), user.createdAt());
+        }
+    }
+
+    @Inject
+    Accounts accounts;
+
+    @Inject
+    UserLimits limits;
+
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    public List<User> list() {
+        requireAdmin();
+        return accounts.users().stream().map(User::of).toList();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(NewUser body) {
+        requireAdmin();
+        if (body == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "Send {\"username\",\"password\",\"admin\"}.");
+        }
+        UserEntity user = accounts.create(body.username(), body.password(), Boolean.TRUE.equals(body.admin()));
+        return Response.status(Response.Status.CREATED).entity(User.of(user)).build();
+    }
+
+    @DELETE
+    @Path("{username}")
+    public Response delete(@PathParam("username") String username) {
+        if (username.equals(requireAdmin())) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "An admin cannot delete their own account.");
+        }
+        accounts.delete(username);
+        limits.forget(Accounts.owner(username));
+        return Response.noContent().build();
+    }
+
+    /** What an admin set for the user; the configuration's values apply to every other limit. */
+    @GET
+    @Path("{username}/limits")
+    public Map<String, String> limits(@PathParam("username") String username) {
+        requireAdmin();
+        return limits.own(Accounts.owner(existing(username)));
+    }
+
+    /** Sets some of the user's limits ({@code {"messages-per-minute":10,"tokens-per-day":null}}: null unsets). */
+    @PUT
+    @Path("{username}/limits")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, String> setLimits(@PathParam("username") String username, Map<String, BigDecimal> body) {
+        requireAdmin();
+        if (body == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "Send the limits as a JSON object.");
+        }
+        return limits.set(Accounts.owner(existing(username)), body);
+    }
+
+    private String existing(String username) {
+        return accounts.find(username).map(UserEntity::username)
+                .orElseThrow(() -> new DuplexException(ErrorCode.USER_NOT_FOUND, "No user " + username + "."));
+    }
+
+    private String requireAdmin() {
+        return accounts.requireAdmin(request);
+    }
+}

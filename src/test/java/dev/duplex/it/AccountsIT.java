@@ -1,0 +1,376 @@
+package dev.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Accounts ({@code duplex.auth.mode=form}, the default): nothing but the sign-in page without signing in; the
+ * form, the session and its cookie; admins manage accounts; personal API tokens on REST and on the WebSocket
+ * handshake; and no user reads, continues, resumes, cancels, exports or deletes another's conversation.
+ */
+@ExtendWith(ArquillianExtension.class)
+class AccountsIT {
+
+    @RegisterExtension
+    static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
+    static final String ADMIN_PASSWORD = "correct-horse-battery";
+
+    @ArquillianResource
+    URL deployed;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.duplex(Map.of(
+                "duplex.auth.mode", "form",
+                "duplex.auth.bootstrap-admin", "root",
+                "duplex.auth.bootstrap-password", ADMIN_PASSWORD,
+                "duplex.upstream.base-url", UPSTREAM.baseUrl(),
+                "duplex.upstream.api-key", "sk-accounts",
+                "duplex.upstream.model", "gpt-test"));
+    }
+
+
+    @AfterEach
+    void nothingLeftRunning() {
+        Deployments.assertNothingLeftRunning(deployed, UPSTREAM);
+    }
+
+    @Test
+    void withoutSigningInOnlyTheSignInPageIsThere() throws Exception {
+        HttpClient anonymous = HttpClient.newHttpClient();
+        HttpResponse<String> page = anonymous.send(get("").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, page.statusCode());
+        assertTrue(page.headers().firstValue("Location").orElse("").endsWith("/login.html"));
+
+        HttpResponse<String> api = anonymous.send(get("api/conversations").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, api.statusCode());
+        assertEquals("unauthorized", ((JsonObject) Browser.parse(api.body())).getString("code"));
+        assertEquals(401, anonymous.send(get("api/models").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+
+        CompletionException refused = assertThrows(CompletionException.class, () -> WsClient.connect(chat()));
+        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+
+        HttpResponse<String> login = anonymous.send(get("login.html").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode());
+        assertTrue(login.body().contains("action=\"login\""));
+        assertTrue(login.headers().firstValue("Content-Security-Policy").isPresent());
+        assertEquals(200, anonymous.send(get("api/info").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+
+    @Test
+    void theSignInFormStartsASessionWithASafeCookie() throws Exception {
+        SignedIn wrong = SignedIn.attempt(deployed, "root", "not-the-password");
+        assertTrue(wrong.location.endsWith("/login.html?failed"), wrong.location);
+        assertEquals(401, wrong.get("api/me").statusCode());
+        SignedIn unknown = SignedIn.attempt(deployed, "nobody", ADMIN_PASSWORD);
+        assertTrue(unknown.location.endsWith("/login.html?failed"));
+
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        assertTrue(root.location.endsWith("/"), root.location);
+        String setCookie = root.setCookie.toLowerCase();
+        assertTrue(setCookie.contains("httponly") && setCookie.contains("samesite=lax"), root.setCookie);
+        JsonObject me = root.json("api/me");
+        assertEquals("root", me.getString("username"));
+        assertTrue(me.getBoolean("admin"));
+        assertEquals(200, root.get("").statusCode(), "the page itself once signed in");
+
+        HttpResponse<String> out = root.post("logout", "");
+        assertEquals(303, out.statusCode());
+        assertEquals(401, root.get("api/me").statusCode(), "signed out");
+    }
+
+    @Test
+    void usersAreKeptApartOnEveryEndpointAndFrame() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "alice");
+        createUser(root, "bob");
+        SignedIn alice = SignedIn.attempt(deployed, "alice", "alice-password-1");
+        SignedIn bob = SignedIn.attempt(deployed, "bob", "bob-password-1");
+        assertEquals(403, bob.get("api/admin/users").statusCode(), "only admins manage accounts");
+        assertEquals(403, bob.get("api/usage").statusCode(), "usage covers every user: admins only");
+        assertEquals(200, root.get("api/usage").statusCode());
+
+        UPSTREAM.on("alice-secret", OpenAiSse.endless(20));
+        try (WsClient mine = alice.connect(); WsClient theirs = bob.connect()) {
+            mine.send("{\"type\":\"message\",\"content\":\"alice-secret plans\"}");
+            JsonObject start = mine.next("start");
+            String conversation = start.getString("conversation_id");
+            String generation = start.getString("id");
+            mine.next("token");
+
+            assertEquals(0, bob.json("api/conversations").getJsonArray("conversations").size());
+            for (String path : List.of("api/conversations/" + conversation,
+                    "api/conversations/" + conversation + "/export?format=md")) {
+                assertEquals(404, bob.get(path).statusCode(), path);
+            }
+            assertEquals(404, bob.send("PATCH", "api/conversations/" + conversation, "{\"title\":\"mine\"}")
+                    .statusCode());
+            assertEquals(404, bob.send("DELETE", "api/conversations/" + conversation, null).statusCode());
+
+            theirs.send("{\"type\":\"message\",\"content\":\"continue\",\"conversation_id\":\"" + conversation + "\"}");
+            assertEquals("conversation_not_found", theirs.next("error").getString("code"));
+            theirs.send("{\"type\":\"regenerate\",\"conversation_id\":\"" + conversation + "\"}");
+            assertEquals("conversation_not_found", theirs.next("error").getString("code"));
+            theirs.send("{\"type\":\"resume\",\"id\":\"" + generation + "\",\"after_seq\":0}");
+            assertEquals("generation_not_found", theirs.next("error").getString("code"));
+            theirs.send("{\"type\":\"cancel\",\"id\":\"" + generation + "\"}");
+            assertEquals("generation_not_found", theirs.next("error").getString("code"));
+            assertNull(theirs.poll(300));
+
+            mine.send("{\"type\":\"cancel\"}");
+            assertEquals("cancelled", WsClient.last(mine.untilTerminal()).getString("finish_reason"));
+            JsonObject stored = alice.json("api/conversations/" + conversation);
+            assertEquals("alice-secret plans", stored.getJsonArray("messages").getJsonObject(0).getString("content"));
+        }
+    }
+
+    @Test
+    void personalTokensWorkOnTheApiAndTheWebSocketUntilRevoked() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "carol");
+        HttpClient script = HttpClient.newHttpClient();
+        String basic = "Basic " + Base64.getEncoder().encodeToString("carol:carol-password-1"
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> issued = script.send(post("api/tokens", "{\"label\":\"laptop\"}")
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, issued.statusCode(), issued.body());
+        JsonObject token = (JsonObject) Browser.parse(issued.body());
+        String value = token.getString("token");
+        assertTrue(value.startsWith("dpx_") && value.length() > 40, value);
+        assertEquals("laptop", token.getString("label"));
+
+        String wrongBasic = "Basic " + Base64.getEncoder().encodeToString("carol:wrong".getBytes(StandardCharsets.UTF_8));
+        assertEquals(401, script.send(post("api/tokens", "{}").header("Authorization", wrongBasic).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(401, script.send(get("api/conversations").header("Authorization", basic).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "a password is only for making a token");
+
+        UPSTREAM.on("by-token", OpenAiSse.tokens(List.of("ok"), 0));
+        String conversation;
+        try (WsClient client = WsClient.connectWith(chat(), "Authorization", "Bearer " + value)) {
+            client.send("{\"type\":\"message\",\"content\":\"by-token\"}");
+            conversation = client.next("start").getString("conversation_id");
+            assertEquals("end", WsClient.last(client.untilTerminal()).getString("type"));
+        }
+        HttpResponse<String> listed = script.send(get("api/conversations").header("Authorization", "Bearer " + value)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, listed.statusCode());
+        assertTrue(listed.body().contains(conversation), "the token is carol: she sees what it wrote");
+        HttpResponse<String> tokens = script.send(get("api/tokens").header("Authorization", "Bearer " + value).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertFalse(tokens.body().contains(value), "a token's value is shown once, never listed");
+
+        assertEquals(204, script.send(HttpRequest.newBuilder(base().resolve("api/tokens/" + token.getString("id")))
+                .header("Authorization", "Bearer " + value).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(401, script.send(get("api/conversations").header("Authorization", "Bearer " + value).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "revoked");
+        CompletionException refused = assertThrows(CompletionException.class,
+                () -> WsClient.connectWith(chat(), "Authorization", "Bearer " + value));
+        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void anAdminSetsOneUsersLimitsOverTheConfiguredOnes() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "dave");
+        createUser(root, "erin");
+        SignedIn dave = SignedIn.attempt(deployed, "dave", "dave-password-1");
+        SignedIn erin = SignedIn.attempt(deployed, "erin", "erin-password-1");
+        HttpResponse<String> set = root.send("PUT", "api/admin/users/dave/limits", "{\"messages-per-minute\":1}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals("1", ((JsonObject) Browser.parse(set.body())).getString("messages-per-minute"));
+        assertEquals(403, dave.send("PUT", "api/admin/users/dave/limits", "{\"messages-per-minute\":100}")
+                .statusCode(), "a user cannot raise their own limits");
+        assertEquals(400, root.send("PUT", "api/admin/users/dave/limits", "{\"speed\":1}").statusCode());
+        assertEquals(404, root.send("PUT", "api/admin/users/nobody/limits", "{}").statusCode());
+
+        UPSTREAM.on("limited", OpenAiSse.tokens(List.of("fine"), 0));
+        try (WsClient limited = dave.connect(); WsClient other = erin.connect()) {
+            for (int i = 0; i < 2; i++) {
+                other.send("{\"type\":\"message\",\"content\":\"limited\"}");
+                assertEquals("end", WsClient.last(other.untilTerminal()).getString("type"), "erin has the default");
+            }
+            limited.send("{\"type\":\"message\",\"content\":\"limited\"}");
+            assertEquals("end", WsClient.last(limited.untilTerminal()).getString("type"));
+            limited.send("{\"type\":\"message\",\"content\":\"limited\"}");
+            JsonObject refused = limited.next("error");
+            assertEquals("rate_limited", refused.getString("code"));
+            assertTrue(refused.getJsonNumber("retry_after_ms").longValue() > 0);
+
+            JsonObject now = (JsonObject) Browser.parse(root.send("PUT", "api/admin/users/dave/limits",
+                    "{\"messages-per-minute\":null,\"tokens-per-day\":50}").body());
+            assertFalse(now.containsKey("messages-per-minute"), "null gives the configured value back");
+            // the bucket dave emptied refills at the configured 30 a minute: one more message within 2 s
+            JsonObject next;
+            do {
+                limited.send("{\"type\":\"message\",\"content\":\"limited\"}");
+                next = limited.next("error");
+                if (next.getString("code").equals("rate_limited")) {
+                    Thread.sleep(next.getJsonNumber("retry_after_ms").longValue());
+                }
+            } while (next.getString("code").equals("rate_limited"));
+            assertEquals("budget_exceeded", next.getString("code"),
+                    "50 tokens a day cannot cover the model's longest answer");
+        }
+    }
+
+    @Test
+    void inARealBrowserTheSignInPageLeadsToTheChatAndSignOutLeadsBack() throws Exception {
+        UPSTREAM.on("from the browser", OpenAiSse.tokens(List.of("Signed ", "in ", "and ", "answered."), 5));
+        org.openqa.selenium.chrome.ChromeDriver browser = Chromium.start();
+        try {
+            browser.get(base().toString());
+            org.awaitility.Awaitility.await().until(() -> browser.getCurrentUrl().endsWith("/login.html"));
+            browser.findElement(By.id("username")).sendKeys("root");
+            browser.findElement(By.id("password")).sendKeys("wrong password!");
+            browser.findElement(By.id("sign-in")).click();
+            org.awaitility.Awaitility.await().until(() -> browser.getCurrentUrl().endsWith("/login.html?failed"));
+            assertTrue(browser.findElement(By.id("failed")).isDisplayed());
+
+            browser.findElement(By.id("username")).sendKeys("root");
+            browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
+            browser.findElement(By.id("sign-in")).click();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> "open".equals(
+                    browser.findElement(By.id("connection-text")).getAttribute("data-state")));
+            assertEquals("root", browser.findElement(By.id("who")).getText());
+            WebElement input = browser.findElement(By.id("input"));
+            input.sendKeys("from the browser");
+            input.sendKeys(Keys.ENTER);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> browser
+                    .findElements(By.cssSelector("li.turn.assistant[data-state=done]")).size() == 1);
+            assertEquals("Signed in and answered.",
+                    browser.findElement(By.cssSelector("li.turn.assistant .content")).getText());
+            assertEquals("", ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeScript("return document.cookie"), "the session cookie is not readable by scripts");
+
+            browser.findElement(By.id("sign-out")).click();
+            org.awaitility.Awaitility.await().until(() -> browser.getCurrentUrl().endsWith("/login.html"));
+            browser.get(base().toString());
+            org.awaitility.Awaitility.await().until(() -> browser.getCurrentUrl().endsWith("/login.html"));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private void createUser(SignedIn admin, String name) throws Exception {
+        HttpResponse<String> created = admin.post("api/admin/users", "{\"username\":\"" + name
+                + "\",\"password\":\"" + name + "-password-1\"}", "application/json");
+        assertTrue(created.statusCode() == 201 || created.statusCode() == 409, created.body());
+    }
+
+    private URI base() {
+        return Deployments.base(deployed);
+    }
+
+    private URI chat() {
+        return Deployments.chat(deployed);
+    }
+
+    private HttpRequest.Builder get(String path) {
+        return HttpRequest.newBuilder(base().resolve(path));
+    }
+
+    private HttpRequest.Builder post(String path, String json) {
+        return HttpRequest.newBuilder(base().resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    /** A browser that posted the sign-in form: its cookies, and where the form sent it. */
+    private static final class SignedIn {
+
+        final HttpClient http;
+        final URL deployed;
+        final URI base;
+        final String location;
+        final String setCookie;
+        private final CookieManager cookies;
+
+        private SignedIn(HttpClient http, CookieManager cookies, URL deployed, String location, String setCookie) {
+            this.http = http;
+            this.cookies = cookies;
+            this.deployed = deployed;
+            this.base = Deployments.base(deployed);
+            this.location = location;
+            this.setCookie = setCookie;
+        }
+
+        static SignedIn attempt(URL deployed, String username, String password) throws Exception {
+            CookieManager cookies = new CookieManager();
+            HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
+            URI base = Deployments.base(deployed);
+            String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+                    + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, response.statusCode(), response.body());
+            return new SignedIn(http, cookies, deployed, response.headers().firstValue("Location").orElse(""),
+                    String.join("; ", response.headers().allValues("Set-Cookie")));
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return send("GET", path, null);
+        }
+
+        HttpResponse<String> post(String path, String body) throws Exception {
+            return post(path, body, "application/x-www-form-urlencoded");
+        }
+
+        HttpResponse<String> post(String path, String body, String type) throws Exception {
+            return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> send(String method, String path, String json) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            return http.send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        JsonObject json(String path) throws Exception {
+            HttpResponse<String> response = get(path);
+            assertEquals(200, response.statusCode(), path + ": " + response.body());
+            return (JsonObject) Browser.parse(response.body());
+        }
+
+        /** A WebSocket with this browser's cookies (the session), as the page's would have. */
+        WsClient connect() {
+            String cookie = String.join("; ", cookies.getCookieStore().get(base).stream()
+                    .map(c -> c.getName() + "=" + c.getValue()).toList());
+            return WsClient.connectWith(Deployments.chat(deployed), "Cookie", cookie);
+        }
+    }
+}
