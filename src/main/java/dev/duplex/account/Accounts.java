@@ -37,6 +37,8 @@ public class Accounts {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final int MIN_PASSWORD = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The password hash of accounts that sign in at the OpenID provider: matches no password. */
+    private static final String EXTERNAL = "!external";
 
     @Inject
     Database database;
@@ -72,6 +74,23 @@ public class Accounts {
         });
     }
 
+    /**
+     * The account of a user who signed in at the OpenID provider: created on their first sign-in (with no
+     * password: they never sign in here), its admin flag following the provider's groups at every sign-in.
+     */
+    public UserEntity external(String username, boolean admin) {
+        return database.transaction(em -> {
+            UserEntity user = em.find(UserEntity.class, username);
+            if (user == null) {
+                user = new UserEntity(username, EXTERNAL, admin, Instant.now());
+                em.persist(user);
+            } else {
+                user.admin(admin);
+            }
+            return user;
+        });
+    }
+
     /** The user whose password this is, or empty; as slow for an unknown name as for a wrong password. */
     public Optional<UserEntity> verify(String username, String password) {
         if (username == null || password == null) {
@@ -81,6 +100,10 @@ public class Accounts {
         if (user == null) {
             hash.generate(password.toCharArray()); // the same work, so timing does not tell which names exist
             return Optional.empty();
+        }
+        if (user.passwordHash().equals(EXTERNAL)) {
+            hash.generate(password.toCharArray());
+            return Optional.empty(); // signs in at the OpenID provider only
         }
         return hash.verify(password.toCharArray(), user.passwordHash()) ? Optional.of(user) : Optional.empty();
     }

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The first admin, on the first start in {@code form} mode (no account exists yet): named by
+ * Checks the sign-in configuration at startup ({@code oidc} needs its provider and client), and creates the first
+ * admin, on the first start in {@code form} mode (no account exists yet): named by
  * {@code duplex.auth.bootstrap-admin} (default {@code admin}) with {@code duplex.auth.bootstrap-password}; when no
  * password is configured one is generated and written to the server log once, so a fresh install can be signed
  * into. Later starts change nothing, whatever the configuration says. Runs after the schema migration.
@@ -34,12 +35,15 @@ public class AccountsBootstrap {
     @ConfigProperty(name = "duplex.auth.bootstrap-password")
     Optional<String> password;
 
+    @Inject
+    OidcSignIn oidc;
+
     void bootstrap(@Observes @Priority(Interceptor.Priority.APPLICATION + 900)
                    @Initialized(ApplicationScoped.class) Object started) {
         AuthMode mode = AuthMode.current();
-        if (mode == AuthMode.OIDC) {
-            throw new IllegalStateException(AuthMode.KEY + "=oidc is not available in this version of Duplex; "
-                    + "use form or anonymous");
+        if (mode == AuthMode.OIDC && !oidc.configured()) {
+            throw new IllegalStateException(AuthMode.KEY + "=oidc needs duplex.auth.oidc.provider-uri and "
+                    + "duplex.auth.oidc.client-id (and usually duplex.auth.oidc.client-secret)");
         }
         if (mode != AuthMode.FORM || accounts.count() > 0) {
             return;

@@ -5,8 +5,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * How users are known, from {@code duplex.auth.mode}: {@code form} (accounts with passwords, the default),
- * {@code anonymous} (an explicit opt-in for a single-user laptop: every browser is an anonymous owner, known by
- * its {@code duplex_id} cookie), or {@code oidc} (not available yet: refused at startup).
+ * {@code oidc} (sign-in at an OpenID Connect provider: {@link OidcSignIn}), or {@code anonymous} (an explicit
+ * opt-in for a single-user laptop: every browser is an anonymous owner, known by its {@code duplex_id} cookie).
  */
 public enum AuthMode {
     FORM, ANONYMOUS, OIDC;
@@ -18,7 +18,7 @@ public enum AuthMode {
         try {
             return valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(KEY + " must be form, anonymous or oidc, not \"" + value + "\"", e);
+            throw new IllegalStateException(KEY + " must be form, oidc or anonymous, not \"" + value + "\"", e);
         }
     }
 }

@@ -19,11 +19,13 @@ import java.util.Set;
 
 /**
  * How a request says who it is, by {@code duplex.auth.mode}. In {@code form} mode: the page's sign-in form
- * (a POST to {@code login}), remembered in the HTTP session ({@link AutoApplySession}); a personal API token
+ * (a POST to {@code login}), remembered in the HTTP session ({@link AutoApplySession}); in {@code oidc} mode the
+ * return from the OpenID provider ({@link OidcSignIn}), remembered the same way; in both, a personal API token
  * ({@code Authorization: Bearer dpx_...}) on any request, the WebSocket handshake included; and HTTP Basic with
- * the user's password, for {@code POST /api/tokens} only (how a script gets its first token). A request that is
- * none of these reaches only the sign-in page and what it needs; the page itself is redirected there, the API
- * and the WebSocket answer 401 before anything else. In {@code anonymous} mode nobody signs in.
+ * the user's password, for {@code POST /api/tokens} only (form mode: how a script gets its first token). A
+ * request that is none of these reaches only the sign-in page and what it needs; the page itself is redirected
+ * there (or to the provider), the API and the WebSocket answer 401 before anything else. In {@code anonymous}
+ * mode nobody signs in.
  *
  * <p>Threading: stateless; the container calls it for every request.
  */
@@ -38,6 +40,12 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     @Inject
     IdentityStoreHandler identityStores;
 
+    @Inject
+    OidcSignIn oidc;
+
+    @Inject
+    Accounts accounts;
+
     private final AuthMode mode = AuthMode.current();
 
     @Override
@@ -51,13 +59,19 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return login(context, new ApiTokenCredential(authorization.substring(7).strip()), response);
         }
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
+        if (mode == AuthMode.OIDC && path.equals(OidcSignIn.CALLBACK)) {
+            return oidc.complete(request)
+                    .map(who -> context.notifyContainerAboutLogin(accounts.external(who.username(), who.admin())
+                            .username(), who.admin() ? Set.of("user", "admin") : Set.of("user")))
+                    .orElseGet(() -> unauthorized(response, "The sign-in at the OpenID provider did not complete."));
+        }
+        if (mode == AuthMode.FORM && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
                 && path.equals("/api/tokens") && "POST".equals(request.getMethod())) {
             UsernamePasswordCredential credential = basic(authorization.substring(6).strip());
             return credential == null ? unauthorized(response, "The Basic credentials are malformed.")
                     : login(context, credential, response);
         }
-        if (path.equals("/login") && "POST".equals(request.getMethod())) {
+        if (mode == AuthMode.FORM && path.equals("/login") && "POST".equals(request.getMethod())) {
             String username = request.getParameter("username");
             String password = request.getParameter("password");
             if (username != null && password != null) {
@@ -69,14 +83,17 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
             }
             return context.doNothing(); // the login servlet sends the browser back to the form
         }
-        if (PUBLIC.contains(path) || path.startsWith("/demo/") || path.equals("/logout")) {
+        boolean formPage = path.startsWith("/login"); // in oidc mode the provider has the sign-in page
+        if (PUBLIC.contains(path) && !(mode == AuthMode.OIDC && formPage) || path.startsWith("/demo/")
+                || path.equals("/logout")) {
             return context.doNothing();
         }
         if (path.startsWith("/api/") || path.startsWith("/ws/")) {
             return unauthorized(response, "Sign in, or send a personal API token as Authorization: Bearer.");
         }
         try {
-            response.sendRedirect(request.getContextPath() + "/login.html");
+            response.sendRedirect(mode == AuthMode.OIDC ? oidc.authorizationRedirect(request).toString()
+                    : request.getContextPath() + "/login.html");
         } catch (IOException e) {
             return AuthenticationStatus.SEND_FAILURE;
         }

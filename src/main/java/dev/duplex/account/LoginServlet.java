@@ -13,8 +13,20 @@ import java.io.IOException;
  * out. Both answer with a redirect (303), so reloading the next page never posts the form again. A successful
  * sign-in gets a new session id, which closes session fixation.
  */
-@WebServlet(urlPatterns = {"/login", "/logout"})
+@WebServlet(urlPatterns = {"/login", "/logout", OidcSignIn.CALLBACK})
 public class LoginServlet extends HttpServlet {
+
+    /** Back from the OpenID provider, signed in (else the mechanism answered 401 already). */
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!request.getServletPath().equals(OidcSignIn.CALLBACK) || request.getUserPrincipal() == null) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        request.changeSessionId();
+        sameSite(response);
+        redirect(response, request.getContextPath() + "/");
+    }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)

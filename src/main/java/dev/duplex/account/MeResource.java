@@ -24,10 +24,12 @@ public class MeResource {
 
     @GET
     public Me me() {
-        if (AuthMode.current() == AuthMode.ANONYMOUS) {
-            return new Me(null, false, "anonymous");
+        AuthMode mode = AuthMode.current();
+        String name = mode.name().toLowerCase(java.util.Locale.ROOT);
+        if (mode == AuthMode.ANONYMOUS) {
+            return new Me(null, false, name);
         }
         String username = Owners.username(request);
-        return new Me(username, accounts.find(username).map(UserEntity::admin).orElse(false), "form");
+        return new Me(username, accounts.find(username).map(UserEntity::admin).orElse(false), name);
     }
 }

@@ -52,7 +52,7 @@ public class UserEntity {
         return createdAt;
     }
 
-    void password(String hash) {
-        passwordHash = hash;
+    void admin(boolean admin) {
+        this.admin = admin;
     }
 }
