@@ -51,17 +51,18 @@ public class OidcSignIn {
     private static final Logger LOG = Logger.getLogger(OidcSignIn.class.getName());
     private static final String PENDING = "dev.duplex.oidc.pending";
 
+    // Optional, not defaultValue = "": MicroProfile Config treats an empty default as no value at all
     @Inject
-    @ConfigProperty(name = "duplex.auth.oidc.provider-uri", defaultValue = "")
-    String providerUri;
+    @ConfigProperty(name = "duplex.auth.oidc.provider-uri")
+    Optional<String> providerUri;
 
     @Inject
-    @ConfigProperty(name = "duplex.auth.oidc.client-id", defaultValue = "")
-    String clientId;
+    @ConfigProperty(name = "duplex.auth.oidc.client-id")
+    Optional<String> clientId;
 
     @Inject
-    @ConfigProperty(name = "duplex.auth.oidc.client-secret", defaultValue = "")
-    String clientSecret;
+    @ConfigProperty(name = "duplex.auth.oidc.client-secret")
+    Optional<String> clientSecret;
 
     @Inject
     @ConfigProperty(name = "duplex.auth.oidc.scope", defaultValue = "openid profile email")
@@ -92,7 +93,8 @@ public class OidcSignIn {
 
     /** Whether the provider and the client are named: without them {@code oidc} mode cannot start. */
     boolean configured() {
-        return !providerUri.isBlank() && !clientId.isBlank();
+        return providerUri.filter(uri -> !uri.isBlank()).isPresent()
+                && clientId.filter(id -> !id.isBlank()).isPresent();
     }
 
     /** Where to send a browser that has not signed in, remembering in its session what to check on return. */
@@ -101,7 +103,7 @@ public class OidcSignIn {
         Pending pending = new Pending(new State(), new Nonce(), new CodeVerifier(), callback(request));
         request.getSession(true).setAttribute(PENDING, pending);
         return new AuthenticationRequest.Builder(new ResponseType(ResponseType.Value.CODE), Scope.parse(scope),
-                new ClientID(clientId), pending.callback())
+                new ClientID(clientId.orElseThrow()), pending.callback())
                 .endpointURI(known.metadata().getAuthorizationEndpointURI())
                 .state(pending.state())
                 .nonce(pending.nonce())
@@ -122,7 +124,7 @@ public class OidcSignIn {
         try {
             Provider known = provider();
             TokenRequest tokens = new TokenRequest(known.metadata().getTokenEndpointURI(),
-                    new ClientSecretBasic(new ClientID(clientId), new Secret(clientSecret)),
+                    new ClientSecretBasic(new ClientID(clientId.orElseThrow()), new Secret(clientSecret.orElse(""))),
                     new AuthorizationCodeGrant(new AuthorizationCode(request.getParameter("code")),
                             pending.callback(), pending.verifier()));
             var response = OIDCTokenResponseParser.parse(tokens.toHTTPRequest().send());
@@ -150,13 +152,15 @@ public class OidcSignIn {
         Provider known = provider;
         if (known == null) {
             try {
-                OIDCProviderMetadata metadata = OIDCProviderMetadata.resolve(new Issuer(providerUri));
-                IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(), new ClientID(clientId),
+                OIDCProviderMetadata metadata = OIDCProviderMetadata.resolve(new Issuer(providerUri.orElseThrow()));
+                IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(),
+                        new ClientID(clientId.orElseThrow()),
                         JWSAlgorithm.RS256, metadata.getJWKSetURI().toURL());
                 known = new Provider(metadata, validator);
                 provider = known;
             } catch (com.nimbusds.oauth2.sdk.GeneralException e) {
-                throw new IOException("Cannot read the OpenID provider's configuration from " + providerUri, e);
+                throw new IOException("Cannot read the OpenID provider's configuration from "
+                        + providerUri.orElse("?"), e);
             }
         }
         return known;

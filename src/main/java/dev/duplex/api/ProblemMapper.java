@@ -16,7 +16,8 @@ public class ProblemMapper implements ExceptionMapper<DuplexException> {
 
     static Response response(DuplexException e) {
         int status = switch (e.code()) {
-            case CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, GENERATION_NOT_FOUND, USER_NOT_FOUND, TOKEN_NOT_FOUND -> 404;
+            case CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, GENERATION_NOT_FOUND, USER_NOT_FOUND,
+                 TOKEN_NOT_FOUND -> 404;
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
             case USER_EXISTS -> 409;

@@ -17,8 +17,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * The chat WebSocket's handshake. Refuses (403, before the upgrade) a handshake from a page of another origin
  * ({@link OriginPolicy}), then puts the owner into the session's user properties: the signed-in user (the
  * container authenticated the handshake's HTTP request), or in anonymous mode the browser's identity (the
- * {@code duplex_id} cookie; a handshake without one gets a new identity, for this connection only). Jakarta WebSocket 2.1 makes
- * the user properties seen here a per-connection copy, so concurrent handshakes never mix identities.
+ * {@code duplex_id} cookie; a handshake without one gets a new identity, for this connection only). Jakarta
+ * WebSocket 2.1 makes the user properties seen here a per-connection copy, so concurrent handshakes never mix
+ * identities.
  *
  * <p>{@code checkOrigin} is given only the Origin; the Host it is compared with comes from the handshake's HTTP
  * request, which CDI holds for the request's thread (Tyrus checks the origin on that thread).

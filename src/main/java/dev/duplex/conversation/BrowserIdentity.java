@@ -14,9 +14,10 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * The anonymous owner of conversations in {@code duplex.auth.mode=anonymous}: a long random id in the cookie {@code duplex_id}
- * (HttpOnly, SameSite=Lax, Secure behind TLS), given to every browser on its first request. The WebSocket
- * handshake and the REST API read it; a request with no valid one gets a new one.
+ * The anonymous owner of conversations in {@code duplex.auth.mode=anonymous}: a long random id in the cookie
+ * {@code duplex_id} (HttpOnly, SameSite=Lax, Secure behind TLS), given to every browser on its first request. The
+ * WebSocket handshake and the REST API read it; a request with no valid one gets a new one. In the other modes
+ * the filter does nothing: the container knows the caller.
  *
  * <p>Threading: stateless; the random source is thread-safe.
  */

@@ -24,8 +24,8 @@ import java.util.List;
 
 /**
  * {@code /api/conversations}: the caller's conversations (the caller is the signed-in user, or in anonymous mode
- * the browser identity of {@link BrowserIdentity}: {@link Owners}): list and search, read, rename, delete, export. Another owner's conversation is 404,
- * exactly like a missing one. Errors are RFC 9457 problem responses.
+ * the browser identity of {@link BrowserIdentity}: {@link Owners}): list and search, read, rename, delete,
+ * export. Another owner's conversation is 404, exactly like a missing one. Errors are RFC 9457 problem responses.
  */
 @Path("conversations")
 @Produces(MediaType.APPLICATION_JSON)
