@@ -5,6 +5,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The demo model: an OpenAI-compatible {@code POST /demo/v1/chat/completions} that streams a deterministic
@@ -21,6 +23,9 @@ import java.nio.charset.StandardCharsets;
  * Registered by {@link DemoRegistration}; the streams themselves are run by {@link DemoStreams}.
  */
 public class DemoCompletionsServlet extends HttpServlet {
+
+    /** Made once: {@code Json.createReader} looks the JSON-P provider up (a class-path scan) on every call. */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -59,7 +64,7 @@ public class DemoCompletionsServlet extends HttpServlet {
     private static JsonObject readBody(HttpServletRequest request) throws IOException {
         InputStream in = request.getInputStream();
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES);
-        try (var reader = Json.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
+        try (var reader = READERS.createReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
             return reader.readObject();
         }
     }

@@ -28,6 +28,8 @@ public class UserLimits {
     public static final Set<String> NAMES = Set.of("messages-per-minute", "max-connections-per-user",
             "max-message-chars", "tokens-per-day", "tokens-per-month", "cost-per-day", "cost-per-month");
 
+    private static final int MAX_CACHED = 10_000;
+
     @Inject
     Config config;
 
@@ -51,6 +53,9 @@ public class UserLimits {
 
     /** What an admin set for {@code owner}, by name. */
     public Map<String, String> own(String owner) {
+        if (own.size() > MAX_CACHED) {
+            own.clear(); // every anonymous browser is an owner: the cache must not grow for ever
+        }
         return own.computeIfAbsent(owner, this::load);
     }
 
