@@ -109,11 +109,14 @@ class ResumeIT {
         UPSTREAM.on("ends-alone", OpenAiSse.tokens(TOKENS, 5));
         WsClient first = browser.connect();
         first.send(message("ends-alone"));
-        String id = first.next("start").getString("id");
+        JsonObject start = first.next("start");
+        String id = start.getString("id");
         Received before = Received.until(first, 5);
         first.abort();
         assertTrue(UPSTREAM.last("ends-alone").awaitEnd(5000));
-        Thread.sleep(300); // the end reaches Duplex and is stored
+        org.awaitility.Awaitility.await().until(() -> WsClient.last(browser.getJson("conversations/"
+                + start.getString("conversation_id")).getJsonArray("messages").getValuesAs(JsonObject.class))
+                .getString("status"), "complete"::equals);
 
         try (WsClient again = browser.connect()) {
             again.send(resume(id, before.seq));
@@ -284,7 +287,8 @@ class ResumeIT {
                 .until(() -> UPSTREAM.exchanges().stream().filter(e -> e.lastUserMessage().equals("flood"))
                         .findFirst().orElse(null), java.util.Objects::nonNull);
         assertTrue(exchange.awaitEnd(10_000), "the upstream is read at its own pace, whatever the client does");
-        Thread.sleep(500);
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertEquals(0,
+                Deployments.gauge(deployed, "duplex_sessions_open"), "the server let the slow reader go"));
 
         slow.resumeReading();
         String id = slow.next("start").getString("id");
