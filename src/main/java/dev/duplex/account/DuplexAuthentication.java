@@ -1,5 +1,7 @@
 package dev.duplex.account;
 
+import dev.duplex.error.DuplexException;
+import dev.duplex.limit.MessageRate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * How a request says who it is, by {@code duplex.auth.mode}. In {@code form} mode: the page's sign-in form
@@ -46,6 +49,13 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     @Inject
     Accounts accounts;
 
+    @Inject
+    MessageRate rate;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.sign-ins-per-minute", defaultValue = "10")
+    int signInsPerMinute;
+
     private final AuthMode mode = AuthMode.current();
 
     @Override
@@ -68,12 +78,20 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         if (mode == AuthMode.FORM && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
                 && path.equals("/api/tokens") && "POST".equals(request.getMethod())) {
             UsernamePasswordCredential credential = basic(authorization.substring(6).strip());
-            return credential == null ? unauthorized(response, "The Basic credentials are malformed.")
-                    : login(context, credential, response);
+            if (credential == null) {
+                return unauthorized(response, "The Basic credentials are malformed.");
+            }
+            Long waitMs = signInWait(credential.getCaller());
+            return waitMs != null ? tooManySignIns(response, waitMs) : login(context, credential, response);
         }
         if (mode == AuthMode.FORM && path.equals("/login") && "POST".equals(request.getMethod())) {
             String username = request.getParameter("username");
             String password = request.getParameter("password");
+            Long waitMs = username == null ? null : signInWait(username);
+            if (waitMs != null) {
+                return redirect(response, request.getContextPath() + "/login.html?wait="
+                        + Math.max(1, (waitMs + 999) / 1000));
+            }
             if (username != null && password != null) {
                 CredentialValidationResult result = identityStores.validate(
                         new UsernamePasswordCredential(username, password));
@@ -97,6 +115,39 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         } catch (IOException e) {
             return AuthenticationStatus.SEND_FAILURE;
         }
+        return AuthenticationStatus.SEND_CONTINUE;
+    }
+
+    /**
+     * Null when {@code username} may try a password now, else how long to wait: every attempt costs a PBKDF2
+     * hash, so guesses (and the CPU they burn) are limited to {@code duplex.limits.sign-ins-per-minute} a name.
+     */
+    private Long signInWait(String username) {
+        try {
+            rate.take("sign-in:" + username, signInsPerMinute);
+            return null;
+        } catch (DuplexException limited) {
+            return limited.retryAfterMs();
+        }
+    }
+
+    private static AuthenticationStatus tooManySignIns(HttpServletResponse response, long waitMs) {
+        try {
+            response.setStatus(429);
+            response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+            response.setContentType("application/problem+json");
+            response.getWriter().write("{\"type\":\"urn:duplex:problem:rate_limited\",\"title\":\"Too Many Requests\","
+                    + "\"status\":429,\"detail\":\"Too many sign-in attempts for this name.\","
+                    + "\"code\":\"rate_limited\",\"retry_after_ms\":" + waitMs + "}");
+        } catch (IOException e) {
+            // the client is gone
+        }
+        return AuthenticationStatus.SEND_FAILURE;
+    }
+
+    private static AuthenticationStatus redirect(HttpServletResponse response, String location) {
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", location);
         return AuthenticationStatus.SEND_CONTINUE;
     }
 

@@ -41,7 +41,8 @@ public class MessageRate {
         take(user, limits.intValue(user, "messages-per-minute", 30));
     }
 
-    void take(String user, int perMinute) {
+    /** Takes one from the bucket of {@code user} (or of anything else counted per minute, such as sign-ins). */
+    public void take(String user, int perMinute) {
         if (perMinute <= 0) {
             return;
         }

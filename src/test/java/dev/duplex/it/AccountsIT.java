@@ -43,6 +43,8 @@ class AccountsIT {
     @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
     static final String ADMIN_PASSWORD = "correct-horse-battery";
+    /** Above what the other tests use for root in a minute, so only the guessing test meets it. */
+    static final int SIGN_INS_PER_MINUTE = 15;
 
     @ArquillianResource
     URL deployed;
@@ -53,6 +55,7 @@ class AccountsIT {
                 "duplex.auth.mode", "form",
                 "duplex.auth.bootstrap-admin", "root",
                 "duplex.auth.bootstrap-password", ADMIN_PASSWORD,
+                "duplex.limits.sign-ins-per-minute", String.valueOf(SIGN_INS_PER_MINUTE),
                 "duplex.upstream.base-url", UPSTREAM.baseUrl(),
                 "duplex.upstream.api-key", "sk-accounts",
                 "duplex.upstream.model", "gpt-test"));
@@ -280,6 +283,31 @@ class AccountsIT {
         } finally {
             browser.quit();
         }
+    }
+
+    @Test
+    void guessingPasswordsForOneNameIsSlowedDownAndOtherNamesAreNot() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "frank");
+        for (int i = 0; i < SIGN_INS_PER_MINUTE; i++) {
+            assertTrue(SignedIn.attempt(deployed, "frank", "guess-" + i).location.endsWith("/login.html?failed"));
+        }
+        SignedIn refused = SignedIn.attempt(deployed, "frank", "frank-password-1");
+        assertTrue(refused.location.matches(".*/login\\.html\\?wait=\\d+"), "even the right password waits: "
+                + refused.location);
+        assertEquals(401, refused.get("api/me").statusCode());
+
+        String basic = "Basic " + Base64.getEncoder().encodeToString("frank:frank-password-1"
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> script = HttpClient.newHttpClient().send(post("api/tokens", "{}")
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(429, script.statusCode());
+        assertEquals("rate_limited", ((JsonObject) Browser.parse(script.body())).getString("code"));
+        assertTrue(script.headers().firstValue("Retry-After").isPresent());
+
+        createUser(root, "grace");
+        assertTrue(SignedIn.attempt(deployed, "grace", "grace-password-1").location.endsWith("/"),
+                "another name is not held back");
     }
 
     private void createUser(SignedIn admin, String name) throws Exception {
