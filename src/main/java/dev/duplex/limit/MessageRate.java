@@ -49,7 +49,7 @@ public class MessageRate {
         long now = clock.getAsLong();
         Bucket bucket = buckets.computeIfAbsent(user, u -> new Bucket(perMinute, now));
         long waitNanos = bucket.take(perMinute, now);
-        sweepNow(now, perMinute);
+        sweepNow(now);
         if (waitNanos > 0) {
             long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
             throw new DuplexException(ErrorCode.RATE_LIMITED, "Too many messages: at most " + perMinute
@@ -61,29 +61,36 @@ public class MessageRate {
         return buckets.size();
     }
 
-    private void sweepNow(long now, int perMinute) {
+    private void sweepNow(long now) {
         boolean sweep;
         synchronized (this) {
             sweep = ++taken % SWEEP_EVERY == 0;
         }
         if (sweep) {
-            buckets.values().removeIf(bucket -> bucket.full(perMinute, now));
+            buckets.values().removeIf(bucket -> bucket.full(now));
         }
     }
 
-    /** Tokens are fractional: {@code tokens} holds whole messages, refilled at perMinute per 60 s. */
+    /**
+     * Tokens are fractional: {@code tokens} holds whole messages, refilled at perMinute per 60 s. A bucket keeps the
+     * rate it was last taken at (limits differ per user, and sign-ins have their own), so a sweep judges each
+     * bucket by its own rate and never refills one at another's.
+     */
     private static final class Bucket {
 
         private double tokens;
         private long updatedNanos;
+        private int perMinute;
 
         Bucket(int perMinute, long now) {
             tokens = perMinute;
             updatedNanos = now;
+            this.perMinute = perMinute;
         }
 
         /** 0 when a token was taken, else the nanoseconds until one will be there. */
         synchronized long take(int perMinute, long now) {
+            this.perMinute = perMinute;
             refill(perMinute, now);
             if (tokens >= 1) {
                 tokens -= 1;
@@ -92,7 +99,7 @@ public class MessageRate {
             return (long) Math.ceil((1 - tokens) * nanosPerToken(perMinute));
         }
 
-        synchronized boolean full(int perMinute, long now) {
+        synchronized boolean full(long now) {
             refill(perMinute, now);
             return tokens >= perMinute;
         }

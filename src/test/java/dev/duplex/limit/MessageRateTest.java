@@ -57,6 +57,18 @@ class MessageRateTest {
         assertEquals(1, rate.tracked(), "full buckets are swept");
     }
 
+    @Test
+    void aSweepJudgesEachBucketByItsOwnRate() {
+        rate.take("slow", 1); // one a minute: empty now
+        advanceMillis(2_000);
+        for (int i = 0; i < 1023; i++) {
+            rate.take("fast" + i, 60); // the last of these sweeps every bucket
+        }
+        DuplexException refused = assertThrows(DuplexException.class, () -> rate.take("slow", 1),
+                "the sweep must not refill a one-a-minute bucket at sixty a minute");
+        assertEquals(58_000L, refused.retryAfterMs());
+    }
+
     private void advanceMillis(long millis) {
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
     }
