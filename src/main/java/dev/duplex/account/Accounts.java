@@ -150,15 +150,15 @@ public class Accounts {
         return new IssuedToken(token, value);
     }
 
-    /** The user a token value belongs to, if it is a live token. */
-    public Optional<String> tokenUser(String value) {
+    /** The user a token value belongs to, if it is a live token: one query, as it runs on every such request. */
+    public Optional<UserEntity> tokenUser(String value) {
         if (value == null || !value.startsWith("dpx_")) {
             return Optional.empty();
         }
         String tokenHash = sha256(value);
-        return database.transaction(em -> em.createQuery("select t from ApiTokenEntity t where t.tokenHash = :hash",
-                        ApiTokenEntity.class).setParameter("hash", tokenHash).getResultList().stream()
-                .map(ApiTokenEntity::username).findFirst());
+        return database.transaction(em -> em.createQuery("select u from UserEntity u, ApiTokenEntity t"
+                        + " where t.tokenHash = :hash and u.username = t.username", UserEntity.class)
+                .setParameter("hash", tokenHash).getResultList().stream().findFirst());
     }
 
     public List<ApiTokenEntity> tokens(String username) {
@@ -177,10 +177,14 @@ public class Accounts {
         });
     }
 
+    public boolean isAdmin(String username) {
+        return find(username).map(UserEntity::admin).orElse(false);
+    }
+
     /** The caller's name when the caller is an admin; {@code unauthorized} or {@code forbidden} otherwise. */
     public String requireAdmin(jakarta.servlet.http.HttpServletRequest request) {
         String username = Owners.username(request);
-        if (!find(username).map(UserEntity::admin).orElse(false)) {
+        if (!isAdmin(username)) {
             throw new DuplexException(ErrorCode.FORBIDDEN, "Only an admin may do this.");
         }
         return username;

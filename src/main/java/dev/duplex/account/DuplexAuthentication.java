@@ -71,8 +71,9 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         }
         if (mode == AuthMode.OIDC && path.equals(OidcSignIn.CALLBACK)) {
             return oidc.complete(request)
-                    .map(who -> context.notifyContainerAboutLogin(accounts.external(who.username(), who.admin())
-                            .username(), who.admin() ? Set.of("user", "admin") : Set.of("user")))
+                    .map(who -> accounts.external(who.username(), who.admin()))
+                    .map(user -> context.notifyContainerAboutLogin(user.username(),
+                            AccountIdentityStore.groups(user)))
                     .orElseGet(() -> unauthorized(response, "The sign-in at the OpenID provider did not complete."));
         }
         if (mode == AuthMode.FORM && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
@@ -132,22 +133,13 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     }
 
     private static AuthenticationStatus tooManySignIns(HttpServletResponse response, long waitMs) {
-        try {
-            response.setStatus(429);
-            response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"urn:duplex:problem:rate_limited\",\"title\":\"Too Many Requests\","
-                    + "\"status\":429,\"detail\":\"Too many sign-in attempts for this name.\","
-                    + "\"code\":\"rate_limited\",\"retry_after_ms\":" + waitMs + "}");
-        } catch (IOException e) {
-            // the client is gone
-        }
-        return AuthenticationStatus.SEND_FAILURE;
+        response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+        return problem(response, 429, "rate_limited", "Too Many Requests",
+                "Too many sign-in attempts for this name.", ",\"retry_after_ms\":" + waitMs);
     }
 
     private static AuthenticationStatus redirect(HttpServletResponse response, String location) {
-        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-        response.setHeader("Location", location);
+        LoginServlet.redirect(response, location);
         return AuthenticationStatus.SEND_CONTINUE;
     }
 
@@ -173,13 +165,23 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
 
     /** 401 with an RFC 9457 problem, before the request reaches the API or the WebSocket. */
     private static AuthenticationStatus unauthorized(HttpServletResponse response, String detail) {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
+        return problem(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail, "");
+    }
+
+    /**
+     * An RFC 9457 problem written before the request reaches JAX-RS (whose mapper writes the others); the texts
+     * are this class's constants, so they need no JSON escaping. {@code more} is extra members, or "".
+     */
+    private static AuthenticationStatus problem(HttpServletResponse response, int status, String code, String title,
+                                                String detail, String more) {
         try {
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
+            response.setStatus(status);
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"urn:duplex:problem:unauthorized\",\"title\":\"Unauthorized\","
-                    + "\"status\":401,\"detail\":\"" + detail + "\",\"code\":\"unauthorized\"}");
+            response.getWriter().write("{\"type\":\"urn:duplex:problem:" + code + "\",\"title\":\"" + title
+                    + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\""
+                    + more + "}");
         } catch (IOException e) {
             // the client is gone
         }

@@ -70,7 +70,8 @@ public class LoginServlet extends HttpServlet {
         }
     }
 
-    private static void redirect(HttpServletResponse response, String location) {
+    /** 303 See Other: the browser loads {@code location} with a GET. */
+    static void redirect(HttpServletResponse response, String location) {
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
         response.setHeader("Location", location);
     }

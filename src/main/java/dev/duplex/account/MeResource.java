@@ -30,6 +30,6 @@ public class MeResource {
             return new Me(null, false, name);
         }
         String username = Owners.username(request);
-        return new Me(username, accounts.find(username).map(UserEntity::admin).orElse(false), name);
+        return new Me(username, accounts.isAdmin(username), name);
     }
 }

@@ -149,11 +149,7 @@ final class LiveGeneration {
 
     /** Where the text after token {@code seq} starts: the end of the last token numbered {@code seq} or less. */
     private int endOf(long seq) {
-        int index = Arrays.binarySearch(seqs, 0, tokens, seq);
-        if (index >= 0) {
-            return ends[index];
-        }
-        int before = -index - 2;
-        return before < 0 ? 0 : ends[before];
+        int after = firstAfter(seq);
+        return after == 0 ? 0 : ends[after - 1];
     }
 }
