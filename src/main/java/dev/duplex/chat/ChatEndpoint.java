@@ -323,7 +323,7 @@ public class ChatEndpoint {
     private void unstarted(BegunTurn begun, DuplexException failure) {
         try {
             store.end(begun.answerId(), new AnswerOutcome("", MessageStatus.ERROR, null, null, null,
-                    failure.code().wireName(), failure.getMessage(), null, null, null, null, null));
+                    failure.code().wireName(), failure.getMessage(), null, null, null, null, null)).join();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not end the unstarted answer " + begun.answerId(), e);
         }

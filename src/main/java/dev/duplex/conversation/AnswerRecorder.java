@@ -21,10 +21,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Saves answers while they stream: the text so far every {@code duplex.history.save-interval-ms} (default 2000;
  * only when it changed), and the outcome when the answer ends. A crash loses at most one interval of text.
  *
- * <p>Threading: the saves of one answer run one after another on this bean's threads ({@code duplex-store-N};
- * JDBC blocks and the stream's threads must not), so a late partial save never overwrites the final one. Not the
- * container's managed executors: Payara sets up a context for every managed task, which cost more than the save.
- * Undeploying lets queued saves finish for up to 5 s.
+ * <p>Threading: the saves of one answer are queued one after another (each once the previous one is committed),
+ * so a late partial save never overwrites the final one; no thread waits for a commit, so every answer ending at
+ * the same moment shares the store writer's next transaction. Work that follows a save and blocks (JDBC), such as
+ * settling a budget, runs on this bean's threads ({@code duplex-store-N}, {@code duplex.history.save-threads}),
+ * never on a stream's. Not the container's managed executors: Payara sets up a context for every managed task,
+ * which cost more than the work. Undeploying lets queued work finish for up to 5 s.
  */
 @ApplicationScoped
 public class AnswerRecorder {
@@ -98,12 +100,16 @@ public class AnswerRecorder {
         }
 
         /** Runs {@code work} after this answer's saves, on the same lane; completes when it has run. */
-        public CompletionStage<Void> then(Runnable work) {
-            return enqueue(work);
+        public synchronized CompletionStage<Void> then(Runnable work) {
+            return logged(lane.thenRunAsync(work, executor));
         }
 
-        private synchronized CompletableFuture<Void> enqueue(Runnable save) {
-            lane = lane.thenRunAsync(save, executor).exceptionally(failure -> {
+        private synchronized CompletableFuture<Void> enqueue(Supplier<CompletableFuture<Void>> save) {
+            return logged(lane.thenCompose(previous -> save.get()));
+        }
+
+        private CompletableFuture<Void> logged(CompletableFuture<Void> next) {
+            lane = next.exceptionally(failure -> {
                 LOG.log(Level.WARNING, "Could not save answer " + answerId, failure);
                 return null;
             });

@@ -7,19 +7,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Conversations and messages in the database. Every read and write names the owner, so one identity never
  * reaches another's data: a conversation of someone else is "not found", exactly like one that does not exist.
  *
  * <p>Threading: thread-safe. Reads are one transaction on the caller's thread; writes go through
- * {@link StoreWriter}, which commits the writes waiting at the same moment together. Both block (JDBC): never
- * call them from a stream's or a timer's thread.
+ * {@link StoreWriter}, which commits the writes waiting at the same moment together. Reads and the writes that
+ * return their result block (JDBC): never call them from a stream's or a timer's thread; {@link #savePartial} and
+ * {@link #end} return at once with a future.
  */
 @ApplicationScoped
 public class ConversationStore {
@@ -67,30 +73,65 @@ public class ConversationStore {
         });
     }
 
-    /** Saves the answer so far; does nothing once the answer has ended. */
-    public void savePartial(String answerId, String text) {
-        writer.write(em -> {
-            MessageEntity answer = em.find(MessageEntity.class, answerId);
-            if (answer != null && answer.status() == MessageStatus.STREAMING) {
-                answer.partial(text, Instant.now());
-            }
+    /**
+     * Saves the answer so far; does nothing once the answer has ended. Completes when committed. One statement,
+     * no read: it runs on the store's single writer thread, where every statement delays the next commit.
+     */
+    public CompletableFuture<Void> savePartial(String answerId, String text) {
+        return writer.submit(em -> {
+            em.createNativeQuery("UPDATE message SET content = ?, updated_at = ? WHERE id = ? AND status = ?")
+                    .setParameter(1, text).setParameter(2, InstantColumn.column(Instant.now()))
+                    .setParameter(3, answerId).setParameter(4, MessageStatus.STREAMING.name()).executeUpdate();
             return null;
         });
     }
 
-    public void end(String answerId, AnswerOutcome outcome) {
-        writer.write(em -> {
-            MessageEntity answer = em.find(MessageEntity.class, answerId);
-            if (answer != null) {
-                Instant now = Instant.now();
-                answer.ended(outcome, now);
-                ConversationEntity conversation = em.find(ConversationEntity.class, answer.conversationId());
-                if (conversation != null) {
-                    conversation.touch(now);
-                }
+    /** Stores how the answer ended and touches its conversation; completes when committed. Two statements, no read. */
+    public CompletableFuture<Void> end(String answerId, AnswerOutcome outcome) {
+        return writer.submit(em -> {
+            OffsetDateTime now = InstantColumn.column(Instant.now());
+            Map<String, Object> columns = new LinkedHashMap<>();
+            columns.put("content", outcome.text());
+            columns.put("status", outcome.status().name());
+            if (outcome.model() != null) { // else the model asked for stays
+                columns.put("model", outcome.model());
             }
+            columns.put("provider", outcome.provider());
+            columns.put("finish_reason", outcome.finishReason());
+            columns.put("error_code", outcome.errorCode());
+            columns.put("error_message", outcome.errorMessage());
+            columns.put("input_tokens", outcome.inputTokens());
+            columns.put("output_tokens", outcome.outputTokens());
+            columns.put("usage_estimated", outcome.usageEstimated());
+            columns.put("cost", outcome.cost());
+            columns.put("currency", outcome.currency());
+            columns.put("updated_at", now);
+            update(em, "message", columns, answerId);
+            em.createNativeQuery("UPDATE conversation SET updated_at = ? WHERE id ="
+                            + " (SELECT conversation_id FROM message WHERE id = ?)")
+                    .setParameter(1, now).setParameter(2, answerId).executeUpdate();
             return null;
         });
+    }
+
+    /**
+     * {@code UPDATE table SET ... WHERE id = ?}: a null is written as the literal NULL, because a bound null
+     * carries no SQL type through the provider and PostgreSQL refuses it for a number or boolean column.
+     */
+    private static void update(EntityManager em, String table, Map<String, Object> columns, String id) {
+        StringJoiner set = new StringJoiner(", ");
+        List<Object> values = new ArrayList<>();
+        columns.forEach((column, value) -> {
+            set.add(column + (value == null ? " = NULL" : " = ?"));
+            if (value != null) {
+                values.add(value);
+            }
+        });
+        var statement = em.createNativeQuery("UPDATE " + table + " SET " + set + " WHERE id = ?");
+        for (int i = 0; i < values.size(); i++) {
+            statement.setParameter(i + 1, values.get(i));
+        }
+        statement.setParameter(values.size() + 1, id).executeUpdate();
     }
 
     /** Answers left streaming by a server that stopped without ending them: they are interrupted. */

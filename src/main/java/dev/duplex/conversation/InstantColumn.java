@@ -15,6 +15,11 @@ public class InstantColumn implements AttributeConverter<Instant, OffsetDateTime
 
     @Override
     public OffsetDateTime convertToDatabaseColumn(Instant instant) {
+        return column(instant);
+    }
+
+    /** The column's value, for native statements, which no converter sees. */
+    static OffsetDateTime column(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 

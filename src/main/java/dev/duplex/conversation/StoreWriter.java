@@ -13,22 +13,29 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * Group commit: every write to the conversation store runs on one writer thread ({@code duplex-store-writer}),
  * and the writes waiting when it is free share one transaction, so a thousand turns beginning at once cost a
  * few commits instead of a thousand. Each caller still returns only once its write is committed: nothing is
- * acknowledged before it is durable.
+ * acknowledged before it is durable. A caller that must not block {@link #submit submits} its write and goes on
+ * when the future completes; futures complete on {@code duplex-store-done}, never on the writer, so what callers
+ * chain on them does not hold up the next commit.
  *
  * <p>A write that refuses with a {@link DuplexException} must do so before it changes anything (it then fails
  * alone, and the others commit). Any other failure rolls the shared transaction back, and each of its writes is
  * run again on its own, so one bad write never fails another.
  *
- * <p>Threading: {@link #write} may be called from any thread but the writer's own; it blocks until the commit.
+ * <p>Threading: {@link #write} and {@link #submit} may be called from any thread but the writer's own;
+ * {@code write} blocks until the commit.
  */
 @ApplicationScoped
 public class StoreWriter {
@@ -40,15 +47,19 @@ public class StoreWriter {
     Database database;
 
     private final BlockingQueue<Write<?>> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
     private volatile boolean stopping;
     private Thread writer;
+    private ExecutorService completions;
 
     /** One write; its result is kept until the transaction it ran in has committed. */
-    private static final class Write<T> {
+    private final class Write<T> {
 
         final Function<EntityManager, T> work;
-        final CompletableFuture<T> done = new CompletableFuture<>();
+        final CompletableFuture<T> outcome = new CompletableFuture<>();
         private T result;
+        private boolean ended;
 
         Write(Function<EntityManager, T> work) {
             this.work = work;
@@ -58,17 +69,25 @@ public class StoreWriter {
             result = work.apply(em);
         }
 
+        boolean ended() {
+            return ended;
+        }
+
         void committed() {
-            done.complete(result);
+            ended = true;
+            T value = result;
+            completions.execute(() -> outcome.complete(value));
         }
 
         void failed(Throwable failure) {
-            done.completeExceptionally(failure);
+            ended = true;
+            completions.execute(() -> outcome.completeExceptionally(failure));
         }
     }
 
     @PostConstruct
     void start() {
+        completions = Executors.newSingleThreadExecutor(NamedThreads.factory("duplex-store-done"));
         writer = NamedThreads.factory("duplex-store-writer").newThread(this::loop);
         writer.start();
     }
@@ -86,17 +105,13 @@ public class StoreWriter {
         List<Write<?>> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(write -> write.failed(shuttingDown()));
+        NamedThreads.stop(completions);
     }
 
     /** Runs {@code work} in a transaction, perhaps shared with other writes; returns once it is committed. */
     public <T> T write(Function<EntityManager, T> work) {
-        if (stopping) {
-            throw shuttingDown();
-        }
-        Write<T> write = new Write<>(work);
-        queue.add(write);
         try {
-            return write.done.get();
+            return submit(work).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DuplexException(ErrorCode.STORAGE_ERROR, "Interrupted while storing.", e);
@@ -106,6 +121,32 @@ public class StoreWriter {
             }
             throw new DuplexException(ErrorCode.STORAGE_ERROR, "The conversation could not be stored.", e.getCause());
         }
+    }
+
+    /**
+     * Queues {@code work} for a transaction, perhaps shared with other writes. The future completes with its
+     * result once that transaction has committed, or with its failure (a {@link DuplexException} when refused).
+     */
+    public <T> CompletableFuture<T> submit(Function<EntityManager, T> work) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(shuttingDown());
+        }
+        Write<T> write = new Write<>(work);
+        queue.add(write);
+        return write.outcome;
+    }
+
+    @Gauge(name = "duplex.store.writes", unit = "none", absolute = true,
+            description = "Writes to the conversation store since the start, committed or not")
+    public long writes() {
+        return writes.get();
+    }
+
+    @Gauge(name = "duplex.store.transactions", unit = "none", absolute = true,
+            description = "Transactions the store writer has run since the start; writes per transaction is how"
+                    + " well group commit works")
+    public long transactions() {
+        return transactions.get();
     }
 
     /** Writes waiting for the writer. */
@@ -135,6 +176,8 @@ public class StoreWriter {
         if (batch.isEmpty()) {
             return;
         }
+        writes.addAndGet(batch.size());
+        transactions.incrementAndGet();
         List<Write<?>> applied = new ArrayList<>();
         try {
             database.transaction(em -> {
@@ -149,7 +192,7 @@ public class StoreWriter {
                 return null;
             });
         } catch (RuntimeException failure) {
-            List<Write<?>> pending = batch.stream().filter(write -> !write.done.isDone()).toList();
+            List<Write<?>> pending = batch.stream().filter(write -> !write.ended()).toList();
             if (pending.size() == 1) {
                 pending.get(0).failed(failure);
             } else {
@@ -163,6 +206,7 @@ public class StoreWriter {
     }
 
     private void alone(Write<?> write) {
+        transactions.incrementAndGet();
         try {
             database.transaction(em -> {
                 write.run(em);

@@ -2,12 +2,14 @@ package dev.duplex.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +106,28 @@ class StoreWriterTest {
         var failed = assertThrows(java.util.concurrent.ExecutionException.class, () -> broken.get(5,
                 TimeUnit.SECONDS));
         assertEquals("database says no", failed.getCause().getMessage());
+    }
+
+    @Test
+    void submittedWritesNeedNoWaitingThreadAndCompleteOffTheWriter() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> first = writer.submit(em -> {
+            await(release);
+            return -1;
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 0);
+        List<CompletableFuture<String>> others = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // one thread submits them all: more than one transaction holds (256)
+            int n = i;
+            others.add(writer.submit(em -> n).thenApply(result -> result + " on " + Thread.currentThread().getName()));
+        }
+        release.countDown();
+        assertEquals(-1, first.get(5, TimeUnit.SECONDS));
+        for (int i = 0; i < 300; i++) {
+            String completion = others.get(i).get(5, TimeUnit.SECONDS);
+            assertTrue(completion.startsWith(i + " on duplex-store-done-"), completion);
+        }
+        assertEquals(3, database.transactions.get(), "the first, then 256 and 44 queued writes together");
     }
 
     @Test
