@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -91,13 +92,26 @@ public final class Benchmark {
                 + "| added p50 | added p99 | TTFT overhead p99 | throughput vs direct | server CPU ms / 1k tokens |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         int run = 0;
+        List<String> store = new ArrayList<>();
         for (Level level : levels) {
             Result d = direct.run(level, "d" + run);
+            double writes = duplex.gauge("duplex_store_writes");
+            double transactions = duplex.gauge("duplex_store_transactions");
             Result r = relay.run(level, "r" + run, duplex);
             run++;
             row(d, null);
             row(r, d);
+            writes = duplex.gauge("duplex_store_writes") - writes;
+            transactions = duplex.gauge("duplex_store_transactions") - transactions;
+            store.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f |", level.name(),
+                    level.sessions() * level.messages(), writes, transactions, writes / Math.max(1, transactions)));
         }
+        line("");
+        line("### Conversation store: writes and the transactions they shared (group commit)");
+        line("");
+        line("| level | messages | writes | transactions | writes per transaction |");
+        line("|---|---|---|---|---|");
+        store.forEach(this::line);
         line("");
         if (options.containsKey("stalled-only")) {
             stalled();
