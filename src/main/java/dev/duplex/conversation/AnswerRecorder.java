@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,21 +74,37 @@ public class AnswerRecorder {
 
         private final String answerId;
         private final Supplier<String> text;
+        private final AtomicBoolean saveQueued = new AtomicBoolean();
         private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
         private volatile ScheduledFuture<?> periodic;
-        private String saved = "";
+        /** Characters of the text known to be stored; read and written only by the save running on the lane. */
+        private int savedLength;
 
         Recording(String answerId, Supplier<String> text) {
             this.answerId = answerId;
             this.text = text;
         }
 
+        /**
+         * Queues one save, unless one is queued already: the text is read when the save runs, and only what came
+         * after the saved text is sent (an answer only grows), so a save costs what is new, not the whole answer
+         * again, and a store that falls behind holds one pending save per answer, not one per interval.
+         */
         private void saveIfChanged() {
-            String now = text.get();
-            if (!now.equals(saved)) {
-                saved = now;
-                enqueue(() -> store.savePartial(answerId, now));
+            if (saveQueued.compareAndSet(false, true)) {
+                enqueue(this::saveNew);
             }
+        }
+
+        private CompletableFuture<Void> saveNew() {
+            saveQueued.set(false);
+            String now = text.get();
+            int from = savedLength <= now.length() ? savedLength : 0;
+            if (now.length() == from) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return store.savePartial(answerId, now.substring(from), from > 0).whenComplete((saved, failure) ->
+                    savedLength = failure == null ? now.length() : 0); // after a failure, the whole text again
         }
 
         /** Stops the periodic saves and stores the outcome; completes when it is committed. */

@@ -70,20 +70,22 @@ public class ConversationStore {
             answer.generation(request.generationId(), request.model());
             conversation.touch(now);
             return new BegunTurn(conversation.id(), questionId, answer.id(), history);
-        });
+        }, request.content() == null ? 0 : request.content().length());
     }
 
     /**
-     * Saves the answer so far; does nothing once the answer has ended. Completes when committed. One statement,
-     * no read: it runs on the store's single writer thread, where every statement delays the next commit.
+     * Saves the answer so far, while it streams (does nothing once it has ended): {@code text} is the whole text,
+     * or with {@code append} what came after the text saved last. Completes when committed. One statement, no
+     * read: it runs on the store's single writer thread, where every statement delays the next commit.
      */
-    public CompletableFuture<Void> savePartial(String answerId, String text) {
+    public CompletableFuture<Void> savePartial(String answerId, String text, boolean append) {
         return writer.submit(em -> {
-            em.createNativeQuery("UPDATE message SET content = ?, updated_at = ? WHERE id = ? AND status = ?")
+            em.createNativeQuery("UPDATE message SET content = " + (append ? "content || ?" : "?")
+                            + ", updated_at = ? WHERE id = ? AND status = ?")
                     .setParameter(1, text).setParameter(2, InstantColumn.column(Instant.now()))
                     .setParameter(3, answerId).setParameter(4, MessageStatus.STREAMING.name()).executeUpdate();
             return null;
-        });
+        }, text.length());
     }
 
     /** Stores how the answer ended and touches its conversation; completes when committed. Two statements, no read. */
@@ -111,7 +113,7 @@ public class ConversationStore {
                             + " (SELECT conversation_id FROM message WHERE id = ?)")
                     .setParameter(1, now).setParameter(2, answerId).executeUpdate();
             return null;
-        });
+        }, outcome.text().length());
     }
 
     /**

@@ -42,6 +42,9 @@ public class StoreWriter {
 
     private static final Logger LOG = Logger.getLogger(StoreWriter.class.getName());
     private static final int MAX_BATCH = 256;
+    /** Text a transaction may carry (chars): a batch stops growing past it, so answers of a megabyte that end
+     * together do not make one transaction of hundreds of megabytes. A heavier write runs alone. */
+    static final long MAX_BATCH_CHARS = 4_000_000;
 
     @Inject
     Database database;
@@ -57,12 +60,14 @@ public class StoreWriter {
     private final class Write<T> {
 
         final Function<EntityManager, T> work;
+        final long chars;
         final CompletableFuture<T> outcome = new CompletableFuture<>();
         private T result;
         private boolean ended;
 
-        Write(Function<EntityManager, T> work) {
+        Write(Function<EntityManager, T> work, long chars) {
             this.work = work;
+            this.chars = chars;
         }
 
         void run(EntityManager em) {
@@ -110,8 +115,13 @@ public class StoreWriter {
 
     /** Runs {@code work} in a transaction, perhaps shared with other writes; returns once it is committed. */
     public <T> T write(Function<EntityManager, T> work) {
+        return write(work, 0);
+    }
+
+    /** As {@link #write(Function)}, for a write that carries {@code chars} characters of text. */
+    public <T> T write(Function<EntityManager, T> work, long chars) {
         try {
-            return submit(work).get();
+            return submit(work, chars).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DuplexException(ErrorCode.STORAGE_ERROR, "Interrupted while storing.", e);
@@ -128,10 +138,15 @@ public class StoreWriter {
      * result once that transaction has committed, or with its failure (a {@link DuplexException} when refused).
      */
     public <T> CompletableFuture<T> submit(Function<EntityManager, T> work) {
+        return submit(work, 0);
+    }
+
+    /** As {@link #submit(Function)}, for a write that carries {@code chars} characters of text. */
+    public <T> CompletableFuture<T> submit(Function<EntityManager, T> work, long chars) {
         if (stopping) {
             return CompletableFuture.failedFuture(shuttingDown());
         }
-        Write<T> write = new Write<>(work);
+        Write<T> write = new Write<>(work, chars);
         queue.add(write);
         return write.outcome;
     }
@@ -157,16 +172,25 @@ public class StoreWriter {
     private void loop() {
         List<Write<?>> batch = new ArrayList<>();
         while (!stopping || !queue.isEmpty()) {
+            Write<?> first;
             try {
-                batch.add(queue.take());
+                first = queue.take();
             } catch (InterruptedException e) {
                 if (stopping) {
                     queue.drainTo(batch);
-                } else {
-                    continue;
+                    commit(batch);
+                    batch.clear();
                 }
+                continue;
             }
-            queue.drainTo(batch, MAX_BATCH - batch.size());
+            batch.add(first);
+            long chars = first.chars;
+            Write<?> next;
+            while (batch.size() < MAX_BATCH && chars < MAX_BATCH_CHARS && (next = queue.peek()) != null
+                    && chars + next.chars <= MAX_BATCH_CHARS) {
+                batch.add(queue.poll());
+                chars += next.chars;
+            }
             commit(batch);
             batch.clear();
         }

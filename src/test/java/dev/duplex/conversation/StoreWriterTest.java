@@ -131,6 +131,26 @@ class StoreWriterTest {
     }
 
     @Test
+    void aTransactionCarriesAtMostSoMuchText() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> first = writer.submit(em -> {
+            await(release);
+            return 0;
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 0);
+        long big = StoreWriter.MAX_BATCH_CHARS * 3 / 4;
+        List<CompletableFuture<Integer>> writes = List.of(writer.submit(em -> 1, big), writer.submit(em -> 2, big),
+                writer.submit(em -> 3), writer.submit(em -> 4, StoreWriter.MAX_BATCH_CHARS * 2));
+        release.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < writes.size(); i++) {
+            assertEquals(i + 1, writes.get(i).get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(4, database.transactions.get(), "the first; one big; the other big and a small one; the"
+                + " heaviest alone");
+    }
+
+    @Test
     void afterStopWritesAreRefused() {
         writer.stop();
         DuplexException refused = assertThrows(DuplexException.class, () -> writer.write(em -> "late"));
