@@ -103,7 +103,7 @@ public class AnswerRecorder {
             if (now.length() == from) {
                 return CompletableFuture.completedFuture(null);
             }
-            return store.savePartial(answerId, now.substring(from), from > 0).whenComplete((saved, failure) ->
+            return store.savePartial(answerId, now.substring(from), from).whenComplete((saved, failure) ->
                     savedLength = failure == null ? now.length() : 0); // after a failure, the whole text again
         }
 

@@ -74,18 +74,19 @@ public class ConversationStore {
     }
 
     /**
-     * Saves the answer so far, while it streams (does nothing once it has ended): {@code text} is the whole text,
-     * or with {@code append} what came after the text saved last. Completes when committed. One statement, no
-     * read: it runs on the store's single writer thread, where every statement delays the next commit.
+     * Saves the answer so far, while it streams (does nothing once it has ended): {@code text} is what came after
+     * the first {@code from} characters, which are stored already (0: the whole text). Completes when committed.
+     * One statement, no read: it runs on the store's single writer thread, where every statement delays the next
+     * commit. The database still rewrites the whole row, so the write weighs its whole length.
      */
-    public CompletableFuture<Void> savePartial(String answerId, String text, boolean append) {
+    public CompletableFuture<Void> savePartial(String answerId, String text, int from) {
         return writer.submit(em -> {
-            em.createNativeQuery("UPDATE message SET content = " + (append ? "content || ?" : "?")
+            em.createNativeQuery("UPDATE message SET content = " + (from > 0 ? "content || ?" : "?")
                             + ", updated_at = ? WHERE id = ? AND status = ?")
                     .setParameter(1, text).setParameter(2, InstantColumn.column(Instant.now()))
                     .setParameter(3, answerId).setParameter(4, MessageStatus.STREAMING.name()).executeUpdate();
             return null;
-        }, text.length());
+        }, from + text.length());
     }
 
     /** Stores how the answer ended and touches its conversation; completes when committed. Two statements, no read. */

@@ -24,7 +24,8 @@ class AnswerRecorderTest {
         final AtomicInteger failNext = new AtomicInteger();
 
         @Override
-        public synchronized CompletableFuture<Void> savePartial(String answerId, String text, boolean append) {
+        public synchronized CompletableFuture<Void> savePartial(String answerId, String text, int from) {
+            boolean append = from > 0;
             calls.add((append ? "append:" : "whole:") + text);
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return CompletableFuture.failedFuture(new IllegalStateException("disk full"));
