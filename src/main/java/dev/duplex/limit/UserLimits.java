@@ -6,19 +6,22 @@ import dev.duplex.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * The limits that apply to one owner: what an admin set for them, else {@code duplex.limits.<name>} from the
  * configuration. The names are the configuration's: {@link #NAMES}. An owner's own limits are read from the
  * database once and kept until an admin changes them (this server's copy; another server of a cluster sees a
- * change at its next restart).
+ * change at its next restart). The configured limits are read again at most once a second: reading MicroProfile
+ * Config on Payara asks each of its config sources, and a message needs six limits.
  *
  * <p>Threading: thread-safe.
  */
@@ -37,6 +40,11 @@ public class UserLimits {
     Database database;
 
     private final Map<String, Map<String, String>> own = new ConcurrentHashMap<>();
+    private volatile Configured configured = new Configured(Map.of(), Long.MIN_VALUE);
+
+    /** The configuration's limits as read at {@code atNanos}. */
+    private record Configured(Map<String, Optional<BigDecimal>> limits, long atNanos) {
+    }
 
     /** The limit {@code name} for {@code owner}, or empty when neither the admin nor the configuration set one. */
     public Optional<BigDecimal> get(String owner, String name) {
@@ -44,7 +52,22 @@ public class UserLimits {
         if (value != null) {
             return Optional.of(new BigDecimal(value));
         }
-        return config.getOptionalValue("duplex.limits." + name, BigDecimal.class);
+        return configured(name);
+    }
+
+    private Optional<BigDecimal> configured(String name) {
+        long now = System.nanoTime();
+        Configured current = configured;
+        if (now - current.atNanos() > TimeUnit.SECONDS.toNanos(1) || !current.limits().containsKey(name)) {
+            Map<String, Optional<BigDecimal>> limits = new HashMap<>();
+            for (String limit : NAMES) {
+                limits.put(limit, config.getOptionalValue("duplex.limits." + limit, BigDecimal.class));
+            }
+            limits.putIfAbsent(name, config.getOptionalValue("duplex.limits." + name, BigDecimal.class));
+            current = new Configured(Map.copyOf(limits), now);
+            configured = current;
+        }
+        return current.limits().get(name);
     }
 
     public int intValue(String owner, String name, int fallback) {
