@@ -5,8 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** A child process under test (Duplex on Payara Micro): its CPU time, RSS and heap, read from outside. */
@@ -45,6 +48,31 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         return 0;
+    }
+
+    /**
+     * CPU seconds (user + system) of each live thread, summed per name with numbers after '-', '#' or '(' replaced by N (Linux keeps the
+     * first 15 characters of a Java thread's name). Unlike JFR's execution samples, which see only threads running
+     * Java code, this counts time in native code and in the kernel (socket writes, for one).
+     */
+    Map<String, Double> threadCpuSeconds() throws IOException {
+        Map<String, Double> byName = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                        .replaceAll("(?<=[-#(])\\d+", "N");
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                byName.merge(name, seconds, Double::sum);
+            }
+        }
+        return byName;
     }
 
     /** An application gauge from the container's MicroProfile Metrics, e.g. {@code duplex_sessions_open}. */
