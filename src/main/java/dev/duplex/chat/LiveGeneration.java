@@ -24,7 +24,9 @@ final class LiveGeneration {
     private final String owner;
     private final String conversationId;
     private final String messageId;
-    private final Generation generation;
+    /** The model's generation until it ends: a kept, ended one holds only what resuming needs, not the request. */
+    private Generation generation;
+    private String model;
     private final StringBuilder text = new StringBuilder();
     private final Set<OrderedSender> watchers = new LinkedHashSet<>();
     private long[] seqs = new long[32];
@@ -52,7 +54,13 @@ final class LiveGeneration {
 
     /** Stops the model; the outcome arrives as usual, as the terminal frame {@code end} (cancelled). */
     void cancel() {
-        generation.cancel();
+        Generation running;
+        synchronized (this) {
+            running = generation;
+        }
+        if (running != null) {
+            running.cancel();
+        }
     }
 
     synchronized void watch(OrderedSender sender) {
@@ -73,7 +81,8 @@ final class LiveGeneration {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "after_seq " + afterSeq
                     + " is beyond the last token of generation " + id + " (" + lastSeq + ").");
         }
-        sender.send(new ServerFrame.Resumed(id, afterSeq, generation.model(), conversationId, messageId));
+        sender.send(new ServerFrame.Resumed(id, afterSeq, generation != null ? generation.model() : model,
+                conversationId, messageId));
         int from = endOf(afterSeq);
         for (int i = firstAfter(afterSeq); i < tokens; i++) {
             if (ends[i] - from >= REPLAY_CHUNK_CHARS || i == tokens - 1) {
@@ -100,8 +109,8 @@ final class LiveGeneration {
     synchronized void token(String content, long seq) {
         text.append(content);
         if (tokens == seqs.length) {
-            seqs = Arrays.copyOf(seqs, tokens * 2);
-            ends = Arrays.copyOf(ends, tokens * 2);
+            seqs = Arrays.copyOf(seqs, Math.max(32, tokens * 2));
+            ends = Arrays.copyOf(ends, Math.max(32, tokens * 2));
         }
         seqs[tokens] = seq;
         ends[tokens] = text.length();
@@ -121,6 +130,11 @@ final class LiveGeneration {
         endedNanos = System.nanoTime();
         watchers.forEach(watcher -> watcher.send(frame));
         watchers.clear();
+        model = generation.model();
+        generation = null; // with it its attempts, HTTP exchange and listener: kept for resuming, only text counts
+        text.trimToSize();
+        seqs = Arrays.copyOf(seqs, tokens);
+        ends = Arrays.copyOf(ends, tokens);
     }
 
     synchronized boolean running() {

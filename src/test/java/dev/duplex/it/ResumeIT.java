@@ -120,7 +120,8 @@ class ResumeIT {
 
         try (WsClient again = browser.connect()) {
             again.send(resume(id, before.seq));
-            again.next("resumed");
+            assertEquals(start.getString("model"), again.next("resumed").getString("model"),
+                    "an ended generation kept for resuming still knows its model");
             List<JsonObject> rest = again.untilTerminal();
             JsonObject end = rest.get(rest.size() - 1);
             assertEquals("stop", end.getString("finish_reason"));
