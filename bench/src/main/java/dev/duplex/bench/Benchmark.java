@@ -38,6 +38,9 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // a benchmark stopped with Ctrl-C or kill takes Duplex and the fake upstream with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--")) {
