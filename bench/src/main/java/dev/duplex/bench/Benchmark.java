@@ -131,7 +131,8 @@ public final class Benchmark {
         line("|---|---|---|---|---|");
         store.forEach(this::line);
         line("");
-        line("### Where Duplex's CPU went: its threads' shares (user + system time from /proc; numbered threads as N; names cut at 15 characters)");
+        line("### Where Duplex's CPU went: its threads' shares (user + system time from /proc; numbered threads"
+                + " as N; names cut at 15 characters)");
         line("");
         line("| level | threads by CPU share |");
         line("|---|---|");
