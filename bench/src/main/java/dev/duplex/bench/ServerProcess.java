@@ -52,9 +52,8 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * CPU seconds (user + system) of each live thread, summed per name with numbers after '-', '#' or '(' replaced
-     * by N (Linux keeps the
-     * first 15 characters of a Java thread's name). Unlike JFR's execution samples, which see only threads running
-     * Java code, this counts time in native code and in the kernel (socket writes, for one).
+     * by N (Linux keeps the first 15 characters of a Java thread's name). Unlike JFR's execution samples, which see
+     * only threads running Java code, this counts time in native code and in the kernel (socket writes, for one).
      */
     Map<String, Double> threadCpuSeconds() throws IOException {
         Map<String, Double> byName = new TreeMap<>();
