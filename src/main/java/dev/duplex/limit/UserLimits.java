@@ -6,7 +6,6 @@ import dev.duplex.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +31,7 @@ public class UserLimits {
             "max-message-chars", "tokens-per-day", "tokens-per-month", "cost-per-day", "cost-per-month");
 
     private static final int MAX_CACHED = 10_000;
+    private static final long REREAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     @Inject
     Config config;
@@ -40,10 +40,10 @@ public class UserLimits {
     Database database;
 
     private final Map<String, Map<String, String>> own = new ConcurrentHashMap<>();
-    private volatile Configured configured = new Configured(Map.of(), Long.MIN_VALUE);
+    private final Map<String, Configured> configured = new ConcurrentHashMap<>();
 
-    /** The configuration's limits as read at {@code atNanos}. */
-    private record Configured(Map<String, Optional<BigDecimal>> limits, long atNanos) {
+    /** A configured limit as read at {@code atNanos}. */
+    private record Configured(Optional<BigDecimal> value, long atNanos) {
     }
 
     /** The limit {@code name} for {@code owner}, or empty when neither the admin nor the configuration set one. */
@@ -57,17 +57,12 @@ public class UserLimits {
 
     private Optional<BigDecimal> configured(String name) {
         long now = System.nanoTime();
-        Configured current = configured;
-        if (now - current.atNanos() > TimeUnit.SECONDS.toNanos(1) || !current.limits().containsKey(name)) {
-            Map<String, Optional<BigDecimal>> limits = new HashMap<>();
-            for (String limit : NAMES) {
-                limits.put(limit, config.getOptionalValue("duplex.limits." + limit, BigDecimal.class));
-            }
-            limits.putIfAbsent(name, config.getOptionalValue("duplex.limits." + name, BigDecimal.class));
-            current = new Configured(Map.copyOf(limits), now);
-            configured = current;
+        Configured known = configured.get(name);
+        if (known == null || now - known.atNanos() > REREAD_NANOS) {
+            known = new Configured(config.getOptionalValue("duplex.limits." + name, BigDecimal.class), now);
+            configured.put(name, known);
         }
-        return current.limits().get(name);
+        return known.value();
     }
 
     public int intValue(String owner, String name, int fallback) {
