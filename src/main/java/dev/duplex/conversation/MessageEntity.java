@@ -172,33 +172,12 @@ public class MessageEntity {
         model = modelId;
     }
 
-    void partial(String text, Instant now) {
-        content = text;
-        updatedAt = now;
-    }
-
     void supersede() {
         superseded = true;
     }
 
     void interrupted(Instant now) {
         status = MessageStatus.INTERRUPTED;
-        updatedAt = now;
-    }
-
-    void ended(AnswerOutcome outcome, Instant now) {
-        content = outcome.text();
-        status = outcome.status();
-        model = outcome.model() != null ? outcome.model() : model;
-        provider = outcome.provider();
-        finishReason = outcome.finishReason();
-        errorCode = outcome.errorCode();
-        errorMessage = outcome.errorMessage();
-        inputTokens = outcome.inputTokens();
-        outputTokens = outcome.outputTokens();
-        usageEstimated = outcome.usageEstimated();
-        cost = outcome.cost();
-        currency = outcome.currency();
         updatedAt = now;
     }
 }
