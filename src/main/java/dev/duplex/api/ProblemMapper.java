@@ -20,7 +20,7 @@ public class ProblemMapper implements ExceptionMapper<DuplexException> {
                  TOKEN_NOT_FOUND -> 404;
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
-            case USER_EXISTS -> 409;
+            case USER_EXISTS, CONVERSATION_CHANGED -> 409;
             case INVALID_JSON, INVALID_FRAME, MISSING_CONTENT, UNKNOWN_MODEL, NOTHING_TO_REGENERATE -> 400;
             case STORAGE_ERROR -> 503;
             case BUSY -> 409;

@@ -35,6 +35,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -220,8 +222,9 @@ public class ChatEndpoint {
     }
 
     /**
-     * Starts a turn: the question is committed to the database before the model is asked, with an empty answer
-     * in status streaming that is saved as it grows and when it ends.
+     * Starts a turn: the question and an empty answer (status streaming, saved as it grows and when it ends) are
+     * written to the database while the model is asked. {@code start} and what the model sent meanwhile follow
+     * once they are committed; if they cannot be, the model is stopped and the client gets only the error.
      */
     private void start(String model, TurnRequest request) {
         if (sessions.refusing()) {
@@ -263,19 +266,24 @@ public class ChatEndpoint {
             return;
         }
         turn.live = new LiveGeneration(turn.id, owner, begun.conversationId(), begun.answerId(), generation);
-        sender.send(new ServerFrame.Start(turn.id, generation.requestedModel(), begun.conversationId(),
-                begun.questionId(), begun.answerId(), generation.historyDropped()));
-        watch(turn.live);
+        watching.add(turn.live);
+        current.set(turn.live);
         generations.add(turn.live);
         turn.recording = recorder.record(begun.answerId(), generation::text);
         sessions.turnStarted();
         generation.start();
-    }
-
-    private void watch(LiveGeneration generation) {
-        generation.watch(sender);
-        watching.add(generation);
-        current.set(generation);
+        ServerFrame.Start start = new ServerFrame.Start(turn.id, generation.requestedModel(), begun.conversationId(),
+                begun.questionId(), begun.answerId(), generation.historyDropped());
+        begun.committed().whenComplete((stored, failure) -> {
+            if (failure == null) {
+                turn.live.open(sender, start);
+            } else {
+                // the turn ends as usual (answer end, budget, slot) and the client gets only why: nothing is stored
+                DuplexException refused = notStored(failure);
+                turn.live.cancel();
+                turn.settled.thenRun(() -> sender.send(ServerFrame.Error.of(refused)));
+            }
+        });
     }
 
     /**
@@ -311,6 +319,13 @@ public class ChatEndpoint {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not read the stored answer of generation " + generationId, e);
         }
+    }
+
+    private static DuplexException notStored(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof RuntimeException e ? DuplexException.of(e)
+                : new DuplexException(ErrorCode.STORAGE_ERROR, "The conversation could not be stored; try again.", cause);
     }
 
     /** The question's tokens as estimated before the call (a regeneration asks nothing new). */
@@ -371,6 +386,8 @@ public class ChatEndpoint {
         volatile LiveGeneration live;
         volatile AnswerRecorder.Recording recording;
         volatile Budgets.Reservation budget;
+        /** Completes once the turn has ended and the connection is free for the next one. */
+        final CompletableFuture<Void> settled = new CompletableFuture<>();
 
         Turn(String id) {
             this.id = id;
@@ -426,6 +443,7 @@ public class ChatEndpoint {
                 watching.remove(turn.live);
                 generations.ended(turn.live);
                 sessions.turnEnded();
+                turn.settled.complete(null);
             });
         }
     }

@@ -3,8 +3,10 @@ package dev.duplex.chat;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.stream.Generation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -35,6 +37,11 @@ final class LiveGeneration {
     private ServerFrame terminal;
     private long endedNanos;
     private long unwatchedSinceNanos;
+    /** Notices that came before the asking connection {@linkplain #open opened} it, with the tokens before each. */
+    private List<Early> early = new ArrayList<>();
+
+    private record Early(int tokens, ServerFrame frame) {
+    }
 
     LiveGeneration(String id, String owner, String conversationId, String messageId, Generation generation) {
         this.id = id;
@@ -63,9 +70,30 @@ final class LiveGeneration {
         }
     }
 
-    synchronized void watch(OrderedSender sender) {
-        watchers.add(sender);
-        unwatchedSinceNanos = 0;
+    /**
+     * The connection that asked for this generation receives it, once its question is stored: {@code start}, the
+     * tokens and notices that came meanwhile in their order, then the terminal frame if there is one already;
+     * otherwise it watches the live frames from here on. A connection closed meanwhile leaves the generation
+     * unwatched.
+     */
+    synchronized void open(OrderedSender sender, ServerFrame start) {
+        List<Early> notices = early;
+        early = null;
+        if (sender.isClosed()) {
+            if (watchers.isEmpty() && terminal == null) {
+                unwatchedSinceNanos = System.nanoTime();
+            }
+            return;
+        }
+        sender.send(start);
+        int sent = 0;
+        for (Early notice : notices) {
+            sendTokens(sender, sent, notice.tokens());
+            sender.send(notice.frame());
+            sent = notice.tokens();
+        }
+        sendTokens(sender, sent, tokens);
+        endOrWatch(sender);
     }
 
     /**
@@ -83,17 +111,27 @@ final class LiveGeneration {
         }
         sender.send(new ServerFrame.Resumed(id, afterSeq, generation != null ? generation.model() : model,
                 conversationId, messageId));
-        int from = endOf(afterSeq);
-        for (int i = firstAfter(afterSeq); i < tokens; i++) {
-            if (ends[i] - from >= REPLAY_CHUNK_CHARS || i == tokens - 1) {
-                sender.send(new ServerFrame.Token(text.substring(from, ends[i]), seqs[i]));
-                from = ends[i];
+        sendTokens(sender, firstAfter(afterSeq), tokens);
+        endOrWatch(sender);
+    }
+
+    /** Tokens {@code from} (inclusive) to {@code to} (exclusive) as token frames of about REPLAY_CHUNK_CHARS. */
+    private void sendTokens(OrderedSender sender, int from, int to) {
+        int start = from == 0 ? 0 : ends[from - 1];
+        for (int i = from; i < to; i++) {
+            if (ends[i] - start >= REPLAY_CHUNK_CHARS || i == to - 1) {
+                sender.send(new ServerFrame.Token(text.substring(start, ends[i]), seqs[i]));
+                start = ends[i];
             }
         }
+    }
+
+    private void endOrWatch(OrderedSender sender) {
         if (terminal != null) {
             sender.send(terminal);
         } else {
-            watch(sender);
+            watchers.add(sender);
+            unwatchedSinceNanos = 0;
         }
     }
 
@@ -121,6 +159,9 @@ final class LiveGeneration {
     }
 
     synchronized void notice(ServerFrame notice) {
+        if (early != null) {
+            early.add(new Early(tokens, notice));
+        }
         watchers.forEach(watcher -> watcher.send(notice));
     }
 
@@ -159,11 +200,5 @@ final class LiveGeneration {
     private int firstAfter(long seq) {
         int index = Arrays.binarySearch(seqs, 0, tokens, seq);
         return index >= 0 ? index + 1 : -index - 1;
-    }
-
-    /** Where the text after token {@code seq} starts: the end of the last token numbered {@code seq} or less. */
-    private int endOf(long seq) {
-        int after = firstAfter(seq);
-        return after == 0 ? 0 : ends[after - 1];
     }
 }

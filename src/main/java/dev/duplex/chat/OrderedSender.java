@@ -112,6 +112,11 @@ final class OrderedSender {
         queue.clear();
     }
 
+    /** Nothing more is sent: the session is gone, or is being closed. */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Frames (or coalesced token batches) waiting behind the one in flight. */
     synchronized int queued() {
         return queue.size();

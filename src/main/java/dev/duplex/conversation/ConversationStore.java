@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
@@ -39,38 +40,82 @@ public class ConversationStore {
     StoreWriter writer;
 
     /**
-     * Records what a client asked before anything is sent upstream: the user's message (or, to regenerate, the
-     * previous answer superseded; to edit, the edited message and all after it superseded), and an empty answer
-     * in status {@code streaming}. Returns the conversation's history for the model and the answer's id.
+     * Records what a client asked before the model sees it: the user's message (or, to regenerate, the previous
+     * answer superseded; to edit, the edited message and all after it superseded), and an empty answer in status
+     * {@code streaming}. Returns at once with the history for the model and the new messages' ids; the write is
+     * {@linkplain BegunTurn#committed committed} by the store writer meanwhile, so the provider can be asked while
+     * it commits. A conversation of someone else, or a regeneration or edit that does not fit the conversation,
+     * is refused here; one that another connection changed between this read and the write fails the commit with
+     * {@code conversation_changed}, and nothing of the turn is stored.
      */
     public BegunTurn begin(String owner, TurnRequest request) {
-        return writer.write(em -> {
+        boolean fresh = request.conversationId() == null;
+        String conversationId = fresh ? UUID.randomUUID().toString() : request.conversationId();
+        String questionId = request.regenerate() ? null : UUID.randomUUID().toString();
+        String answerId = UUID.randomUUID().toString();
+        Kept seen = fresh ? Kept.NONE : database.transaction(em -> kept(em, owner, request));
+        String systemPrompt = request.system() == null ? seen.systemPrompt()
+                : request.system().isBlank() ? null : request.system();
+        List<ChatMessage> history = history(systemPrompt, seen.current().subList(0, seen.keep()));
+        if (questionId != null) {
+            history.add(ChatMessage.user(request.content()));
+        }
+        CompletableFuture<Void> committed = writer.submit(em -> {
             Instant now = Instant.now();
-            boolean fresh = request.conversationId() == null;
-            // everything that can refuse the turn is checked before anything changes (see StoreWriter)
-            ConversationEntity conversation = fresh ? null : owned(em, owner, request.conversationId());
-            List<MessageEntity> current = fresh ? new ArrayList<>() : current(em, conversation.id());
-            int keep = request.regenerate() ? lastAnswer(current)
-                    : request.editOf() != null ? editPoint(current, request.editOf()) : current.size();
+            ConversationEntity conversation;
+            int position;
             if (fresh) {
-                conversation = create(em, owner, request.content(), now);
-            }
-            int position = fresh ? 0 : nextPosition(em, conversation.id());
-            while (current.size() > keep) {
-                current.remove(current.size() - 1).supersede();
+                conversation = create(em, owner, conversationId, request.content(), now);
+                position = 0;
+            } else {
+                // everything that can refuse the turn is checked before anything changes (see StoreWriter)
+                Kept kept = kept(em, owner, request);
+                conversation = kept.conversation();
+                if (!kept.sameAs(seen)) {
+                    throw new DuplexException(ErrorCode.CONVERSATION_CHANGED, "Conversation " + conversationId
+                            + " changed while this message was being stored (sent from another window?); it was"
+                            + " not stored: send it again.");
+                }
+                position = nextPosition(em, conversationId);
+                kept.current().subList(kept.keep(), kept.current().size()).forEach(MessageEntity::supersede);
             }
             if (request.system() != null) {
-                conversation.systemPrompt(request.system().isBlank() ? null : request.system());
+                conversation.systemPrompt(systemPrompt);
             }
-            String questionId = request.regenerate() ? null : add(em, conversation, current, position++, "user",
-                    request.content(), MessageStatus.COMPLETE, now).id();
-            List<ChatMessage> history = history(conversation.systemPrompt(), current);
-            MessageEntity answer = add(em, conversation, current, position, "assistant", "", MessageStatus.STREAMING,
-                    now);
-            answer.generation(request.generationId(), request.model());
+            if (questionId != null) {
+                add(em, questionId, conversationId, position++, "user", request.content(), MessageStatus.COMPLETE,
+                        now);
+            }
+            add(em, answerId, conversationId, position, "assistant", "", MessageStatus.STREAMING, now)
+                    .generation(request.generationId(), request.model());
             conversation.touch(now);
-            return new BegunTurn(conversation.id(), questionId, answer.id(), history);
+            return null;
         }, request.content() == null ? 0 : request.content().length());
+        return new BegunTurn(conversationId, questionId, answerId, history, committed);
+    }
+
+    /**
+     * A conversation as a turn finds it: its current messages, of which the first {@code keep} stay (regenerating
+     * drops the last answer, editing the edited message and all after it), and its system prompt.
+     */
+    private record Kept(ConversationEntity conversation, String systemPrompt, List<MessageEntity> current, int keep) {
+
+        static final Kept NONE = new Kept(null, null, List.of(), 0);
+
+        /** The same messages and system prompt as {@code other} saw. */
+        boolean sameAs(Kept other) {
+            return keep == other.keep && Objects.equals(systemPrompt, other.systemPrompt)
+                    && current.stream().map(MessageEntity::id).toList()
+                    .equals(other.current.stream().map(MessageEntity::id).toList());
+        }
+    }
+
+    private static Kept kept(EntityManager em, String owner, TurnRequest request) {
+        ConversationEntity conversation = owned(em, owner, request.conversationId());
+        List<MessageEntity> current = current(em, conversation.id());
+        int keep = request.regenerate() ? lastAnswer(current)
+                : request.editOf() != null ? editPoint(current, request.editOf()) : current.size();
+        return new Kept(conversation, conversation.systemPrompt(), current, keep);
     }
 
     /**
@@ -208,9 +253,9 @@ public class ConversationStore {
                 .replace("_", "\\_") + "%";
     }
 
-    private static ConversationEntity create(EntityManager em, String owner, String firstMessage, Instant now) {
-        ConversationEntity conversation = new ConversationEntity(UUID.randomUUID().toString(), owner,
-                title(firstMessage), now);
+    private static ConversationEntity create(EntityManager em, String owner, String id, String firstMessage,
+                                             Instant now) {
+        ConversationEntity conversation = new ConversationEntity(id, owner, title(firstMessage), now);
         em.persist(conversation);
         em.flush(); // its row before its messages': no mapped relation tells the provider that order
         return conversation;
@@ -237,12 +282,10 @@ public class ConversationStore {
         return last == null ? 0 : last.intValue() + 1;
     }
 
-    private static MessageEntity add(EntityManager em, ConversationEntity conversation, List<MessageEntity> current,
-                                     int position, String role, String content, MessageStatus status, Instant now) {
-        MessageEntity message = new MessageEntity(UUID.randomUUID().toString(), conversation.id(), position, role,
-                content, status, now);
+    private static MessageEntity add(EntityManager em, String id, String conversationId, int position, String role,
+                                     String content, MessageStatus status, Instant now) {
+        MessageEntity message = new MessageEntity(id, conversationId, position, role, content, status, now);
         em.persist(message);
-        current.add(message);
         return message;
     }
 

@@ -16,6 +16,7 @@ public enum ErrorCode {
     CONVERSATION_NOT_FOUND("conversation_not_found"),
     MESSAGE_NOT_FOUND("message_not_found"),
     NOTHING_TO_REGENERATE("nothing_to_regenerate"),
+    CONVERSATION_CHANGED("conversation_changed"),
     STORAGE_ERROR("storage_error"),
     MESSAGE_TOO_LONG("message_too_long"),
     TOO_MANY_CONNECTIONS("too_many_connections"),

@@ -341,6 +341,55 @@ class ConversationsIT {
         }
     }
 
+    /**
+     * Two windows of one browser send to one conversation at the same moment, again and again. The model is asked
+     * while a question commits, from what the conversation held when the message arrived; so each message is
+     * either stored and its model saw every question stored before it, or refused with conversation_changed and
+     * not stored at all.
+     */
+    @Test
+    void twoWindowsSendingToOneConversationAtOnceNeverStoreATurnItsModelDidNotSee() throws Exception {
+        UPSTREAM.on("window", OpenAiSse.tokens(List.of("ok"), 0));
+        Browser browser = new Browser(deployed);
+        String conversation = ask(browser, "window opening");
+        try (WsClient left = browser.connect(); WsClient right = browser.connect()) {
+            for (int round = 0; round < 12; round++) { // 25 messages: under the 30 a minute a browser may send
+                List<String> questions = List.of(String.format("window left %02d", round),
+                        String.format("window right %02d", round));
+                left.send("{\"content\":\"" + questions.get(0) + "\",\"conversation_id\":\"" + conversation + "\"}");
+                right.send("{\"content\":\"" + questions.get(1) + "\",\"conversation_id\":\"" + conversation + "\"}");
+                List<String> refused = new java.util.ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    WsClient window = i == 0 ? left : right;
+                    JsonObject first = window.next();
+                    if (first.getString("type").equals("start")) {
+                        assertEquals("end", WsClient.last(window.untilTerminal()).getString("type"));
+                    } else {
+                        assertEquals("conversation_changed", first.getString("code"), first.toString());
+                        refused.add("user:" + questions.get(i));
+                    }
+                }
+                assertTrue(refused.size() < 2, "the first write of the two always finds what its message saw");
+                List<String> asked = new java.util.ArrayList<>();
+                for (String message : roles(browser.getJson("conversations/" + conversation)
+                        .getJsonArray("messages"))) {
+                    if (!message.startsWith("user:")) {
+                        continue;
+                    }
+                    assertFalse(refused.contains(message), "a refused message is not stored: " + message);
+                    if (questions.contains(message.substring(5))) {
+                        List<String> expected = new java.util.ArrayList<>(asked);
+                        expected.add(message);
+                        assertEquals(expected, roles(UPSTREAM.last(message.substring(5)).messages()).stream()
+                                .filter(m -> m.startsWith("user:")).toList(),
+                                "the model saw every question stored before this one");
+                    }
+                    asked.add(message);
+                }
+            }
+        }
+    }
+
     @Test
     void readinessNamesTheDatabaseInUse() throws Exception {
         HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
