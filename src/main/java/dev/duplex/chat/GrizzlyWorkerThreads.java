@@ -1,9 +1,10 @@
 package dev.duplex.chat;
 
+import dev.duplex.threads.NamedThreads;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,20 +32,10 @@ final class GrizzlyWorkerThreads {
 
     /** Daemon threads named {@code prefix-N}: Grizzly workers if {@code loader} reaches Grizzly, else plain. */
     static ThreadFactory factory(String prefix, ClassLoader loader) {
-        AtomicInteger count = new AtomicInteger();
-        Maker maker = maker(loader);
-        return runnable -> {
-            Thread thread = maker.make(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return NamedThreads.factory(prefix, maker(loader));
     }
 
-    private interface Maker {
-        Thread make(Runnable runnable, String name);
-    }
-
-    private static Maker maker(ClassLoader loader) {
+    private static BiFunction<Runnable, String, Thread> maker(ClassLoader loader) {
         try {
             Class<?> attributes = Class.forName(PACKAGE + "attributes.AttributeBuilder", true, loader);
             Class<?> pool = Class.forName(PACKAGE + "memory.ThreadLocalPool", true, loader);

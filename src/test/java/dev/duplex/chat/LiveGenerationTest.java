@@ -3,11 +3,8 @@ package dev.duplex.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -57,20 +54,11 @@ class LiveGenerationTest {
     }
 
     private Session session() {
-        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("sendText") && args.length == 2) {
-                        sent.add((String) args[0]);
-                        ((SendHandler) args[1]).onResult(new SendResult());
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAsyncRemote" -> remote;
-                    case "getId" -> "s1";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        return FakeSession.of((text, handler) -> {
+            sent.add(text);
+            handler.onResult(new SendResult());
+        }, close -> {
+            throw new UnsupportedOperationException("close");
+        });
     }
 }

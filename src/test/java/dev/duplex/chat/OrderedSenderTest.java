@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -135,25 +133,10 @@ class OrderedSenderTest {
     }
 
     private Session session() {
-        RemoteEndpoint.Async remote = (RemoteEndpoint.Async) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("sendText") && args.length == 2) {
-                        assertTrue(inFlight.isEmpty(), "a second send while one is outstanding");
-                        sent.add((String) args[0]);
-                        inFlight.add((SendHandler) args[1]);
-                        return null;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAsyncRemote" -> remote;
-                    case "getId" -> "s1";
-                    case "close" -> {
-                        closes.add((CloseReason) args[0]);
-                        yield null;
-                    }
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        return FakeSession.of((text, handler) -> {
+            assertTrue(inFlight.isEmpty(), "a second send while one is outstanding");
+            sent.add(text);
+            inFlight.add(handler);
+        }, closes::add);
     }
 }
