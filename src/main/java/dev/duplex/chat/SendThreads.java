@@ -5,7 +5,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.ServletContext;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -14,8 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The threads that hand frames to the container. Sending on them rather than on the thread that parsed the
  * token lets that thread finish the lines it already has, so tokens that arrived in one read leave in one frame:
  * every WebSocket send costs the container a fixed price (see {@link LeanContext}), and under load this cuts
- * the number of sends without ever holding a token back. On Payara they are Grizzly worker threads
- * ({@link GrizzlyWorkerThreads}), so a frame does not cost an 8 KB array. Created once, shut down on undeploy.
+ * the number of sends without ever holding a token back. Created once, shut down on undeploy.
  */
 @ApplicationScoped
 public class SendThreads {
@@ -26,13 +24,9 @@ public class SendThreads {
 
     private ExecutorService executor;
 
-    @Inject
-    ServletContext servletContext;
-
     @PostConstruct
     void start() {
-        executor = Executors.newFixedThreadPool(Math.max(1, threads),
-                GrizzlyWorkerThreads.factory("duplex-send", servletContext.getClass().getClassLoader()));
+        executor = Executors.newFixedThreadPool(Math.max(1, threads), NamedThreads.factory("duplex-send"));
     }
 
     @PreDestroy

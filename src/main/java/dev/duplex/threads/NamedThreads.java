@@ -4,7 +4,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
 
 /**
  * Duplex's own threads, for work that must not pay the container's per-task context set-up (Payara scans
@@ -17,14 +16,9 @@ public final class NamedThreads {
     }
 
     public static ThreadFactory factory(String prefix) {
-        return factory(prefix, Thread::new);
-    }
-
-    /** As {@link #factory(String)}, with threads of a kind {@code maker} makes from a task and a name. */
-    public static ThreadFactory factory(String prefix, BiFunction<Runnable, String, Thread> maker) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = maker.apply(runnable, prefix + "-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
