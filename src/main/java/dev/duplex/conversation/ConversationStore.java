@@ -69,15 +69,17 @@ public class ConversationStore {
                 position = 0;
             } else {
                 // everything that can refuse the turn is checked before anything changes (see StoreWriter)
-                Kept kept = kept(em, owner, request);
-                conversation = kept.conversation();
-                if (!kept.sameAs(seen)) {
+                conversation = owned(em, owner, conversationId);
+                Layout layout = Layout.of(em, conversationId);
+                if (!layout.current().equals(seen.ids()) || !Objects.equals(conversation.systemPrompt(),
+                        seen.systemPrompt())) {
                     throw new DuplexException(ErrorCode.CONVERSATION_CHANGED, "Conversation " + conversationId
                             + " changed while this message was being stored (sent from another window?); it was"
                             + " not stored: send it again.");
                 }
-                position = nextPosition(em, conversationId);
-                kept.current().subList(kept.keep(), kept.current().size()).forEach(MessageEntity::supersede);
+                position = layout.nextPosition();
+                seen.current().subList(seen.keep(), seen.current().size())
+                        .forEach(message -> em.find(MessageEntity.class, message.id()).supersede());
             }
             if (request.system() != null) {
                 conversation.systemPrompt(systemPrompt);
@@ -98,15 +100,30 @@ public class ConversationStore {
      * A conversation as a turn finds it: its current messages, of which the first {@code keep} stay (regenerating
      * drops the last answer, editing the edited message and all after it), and its system prompt.
      */
-    private record Kept(ConversationEntity conversation, String systemPrompt, List<MessageEntity> current, int keep) {
+    private record Kept(String systemPrompt, List<MessageEntity> current, int keep) {
 
-        static final Kept NONE = new Kept(null, null, List.of(), 0);
+        static final Kept NONE = new Kept(null, List.of(), 0);
 
-        /** The same messages and system prompt as {@code other} saw. */
-        boolean sameAs(Kept other) {
-            return keep == other.keep && Objects.equals(systemPrompt, other.systemPrompt)
-                    && current.stream().map(MessageEntity::id).toList()
-                    .equals(other.current.stream().map(MessageEntity::id).toList());
+        List<String> ids() {
+            return current.stream().map(MessageEntity::id).toList();
+        }
+    }
+
+    /**
+     * What the store writer checks a turn against, without loading any message: the ids of the current messages
+     * in order, and the position after every message (superseded ones included: positions are never reused).
+     * The writer is one thread for every write, so its reads cost every other write's commit; the texts are
+     * what a long conversation weighs.
+     */
+    private record Layout(List<String> current, int nextPosition) {
+
+        static Layout of(EntityManager em, String conversationId) {
+            List<Object[]> rows = em.createQuery("select m.id, m.superseded, m.position from MessageEntity m"
+                    + " where m.conversationId = :id order by m.position", Object[].class)
+                    .setParameter("id", conversationId).getResultList();
+            List<String> current = rows.stream().filter(row -> !Boolean.TRUE.equals(row[1]))
+                    .map(row -> (String) row[0]).toList();
+            return new Layout(current, rows.isEmpty() ? 0 : ((Number) rows.get(rows.size() - 1)[2]).intValue() + 1);
         }
     }
 
@@ -115,7 +132,7 @@ public class ConversationStore {
         List<MessageEntity> current = current(em, conversation.id());
         int keep = request.regenerate() ? lastAnswer(current)
                 : request.editOf() != null ? editPoint(current, request.editOf()) : current.size();
-        return new Kept(conversation, conversation.systemPrompt(), current, keep);
+        return new Kept(conversation.systemPrompt(), current, keep);
     }
 
     /**
@@ -273,13 +290,6 @@ public class ConversationStore {
         return new ArrayList<>(em.createQuery("select m from MessageEntity m where m.conversationId = :id"
                         + " and m.superseded = :superseded order by m.position", MessageEntity.class)
                 .setParameter("id", conversationId).setParameter("superseded", Boolean.FALSE).getResultList());
-    }
-
-    /** After every message of the conversation, superseded ones included (positions are never reused). */
-    private static int nextPosition(EntityManager em, String conversationId) {
-        Number last = em.createQuery("select max(m.position) from MessageEntity m where m.conversationId = :id",
-                Number.class).setParameter("id", conversationId).getSingleResult();
-        return last == null ? 0 : last.intValue() + 1;
     }
 
     private static MessageEntity add(EntityManager em, String id, String conversationId, int position, String role,
