@@ -59,6 +59,9 @@ public final class Benchmark {
         System.exit(0);
     }
 
+    /** The options Duplex's JVM was started with, for the report. */
+    private String duplexJvm = "";
+
     private void run() throws Exception {
         startUpstream();
         startDuplex();
@@ -70,7 +73,8 @@ public final class Benchmark {
         line("");
         line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name")
                 + " " + System.getProperty("java.version") + ". Duplex on Payara Micro (pid " + duplex.pid()
-                + "), fake upstream and load generator in separate processes, all on this machine.");
+                + "), fake upstream and load generator in separate processes, all on this machine. Duplex's JVM"
+                + " options: `" + duplexJvm + "`.");
         line("");
         // The JIT keeps compiling Payara's code for minutes: measuring before that measures the compiler. At least
         // --warmup rounds, then more (up to 4 times as many) until the compiler threads use under a tenth of
@@ -322,6 +326,19 @@ public final class Benchmark {
         System.out.println("fake upstream on " + upstreamBase);
     }
 
+    /**
+     * The options of server-config/payara/jvm.options (what operators are told to use), or another such file
+     * ({@code --jvm-options FILE}), or none ({@code --jvm-options none}); {@code --jvm} adds to them.
+     */
+    private List<String> recommendedJvmOptions() throws IOException {
+        String file = options.getOrDefault("jvm-options", "server-config/payara/jvm.options");
+        if (file.equals("none")) {
+            return List.of();
+        }
+        return Files.readAllLines(Path.of(file)).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    }
+
     private void startDuplex() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
@@ -331,9 +348,11 @@ public final class Benchmark {
         Path log = Path.of("bench", "target", "payara.log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.getOrDefault("heap", "1g")));
+        command.addAll(recommendedJvmOptions());
         if (options.containsKey("jvm")) {
             command.addAll(List.of(options.get("jvm").split(" ")));
         }
+        duplexJvm = String.join(" ", command.subList(1, command.size()));
         if (options.containsKey("jfr")) {
             command.add("-XX:StartFlightRecording=filename=" + Path.of("bench", "target", "duplex.jfr").toAbsolutePath()
                     + ",settings=profile,dumponexit=true");
