@@ -5,6 +5,7 @@ import dev.duplex.conversation.AnswerRecorder;
 import dev.duplex.conversation.BegunTurn;
 import dev.duplex.conversation.ConversationStore;
 import dev.duplex.conversation.MessageStatus;
+import dev.duplex.conversation.TimeOrderedIds;
 import dev.duplex.conversation.TurnRequest;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
@@ -34,7 +35,6 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -232,7 +232,7 @@ public class ChatEndpoint {
                     "The server is shutting down; send the message again once reconnected.")));
             return;
         }
-        Turn turn = new Turn(UUID.randomUUID().toString());
+        Turn turn = new Turn(TimeOrderedIds.next());
         if (!running.compareAndSet(null, turn)) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.BUSY,
                     "A generation is already running on this connection; cancel it or wait for its end.")));

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -50,9 +49,9 @@ public class ConversationStore {
      */
     public BegunTurn begin(String owner, TurnRequest request) {
         boolean fresh = request.conversationId() == null;
-        String conversationId = fresh ? UUID.randomUUID().toString() : request.conversationId();
-        String questionId = request.regenerate() ? null : UUID.randomUUID().toString();
-        String answerId = UUID.randomUUID().toString();
+        String conversationId = fresh ? TimeOrderedIds.next() : request.conversationId();
+        String questionId = request.regenerate() ? null : TimeOrderedIds.next();
+        String answerId = TimeOrderedIds.next();
         Kept seen = fresh ? Kept.NONE : database.transaction(em -> kept(em, owner, request));
         String systemPrompt = request.system() == null ? seen.systemPrompt()
                 : request.system().isBlank() ? null : request.system();
