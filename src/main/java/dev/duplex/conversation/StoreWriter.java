@@ -30,6 +30,11 @@ import org.eclipse.microprofile.metrics.annotation.Gauge;
  * when the future completes; futures complete on {@code duplex-store-done}, never on the writer, so what callers
  * chain on them does not hold up the next commit.
  *
+ * <p>Each write of a shared transaction is flushed, and its entities detached, before the next one runs: the
+ * provider compares every managed entity with its copy at each flush, and each query flushes first, so a
+ * persistence context kept across a batch made a batch of n writes cost n² comparisons. A write therefore
+ * finds only its own entities managed, and sees the earlier writes of its batch in the database.
+ *
  * <p>A write that refuses with a {@link DuplexException} must do so before it changes anything (it then fails
  * alone, and the others commit). Any other failure rolls the shared transaction back, and each of its writes is
  * run again on its own, so one bad write never fails another.
@@ -208,9 +213,12 @@ public class StoreWriter {
                 for (Write<?> write : batch) {
                     try {
                         write.run(em);
+                        em.flush();
                         applied.add(write);
                     } catch (DuplexException refused) {
                         write.failed(refused); // refused before it changed anything
+                    } finally {
+                        em.clear();
                     }
                 }
                 return null;

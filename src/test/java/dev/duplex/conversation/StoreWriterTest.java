@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.persistence.EntityManager;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -23,15 +25,27 @@ import org.junit.jupiter.api.Test;
 
 class StoreWriterTest {
 
-    /** A database whose transactions are counted; its entity manager is never touched by these writes. */
+    /**
+     * A database whose transactions are counted; its entity manager only records flushes and clears (in
+     * {@code calls}, with what the writes themselves add) and refuses anything else.
+     */
     static final class CountingDatabase extends Database {
 
         final AtomicInteger transactions = new AtomicInteger();
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        private final EntityManager em = (EntityManager) Proxy.newProxyInstance(
+                EntityManager.class.getClassLoader(), new Class<?>[] {EntityManager.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("flush") || method.getName().equals("clear")) {
+                        calls.add(method.getName());
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
 
         @Override
         public <T> T transaction(Function<EntityManager, T> work) {
             transactions.incrementAndGet();
-            return work.apply(null);
+            return work.apply(em);
         }
     }
 
@@ -77,6 +91,31 @@ class StoreWriterTest {
     }
 
     @Test
+    void eachWriteOfASharedTransactionIsFlushedAndDetachedBeforeTheNext() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> first = holdWriter(release, 0);
+        List<CompletableFuture<Integer>> writes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            int n = i;
+            writes.add(writer.submit(em -> {
+                database.calls.add("write " + n);
+                if (n == 2) {
+                    throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "no such conversation");
+                }
+                return n;
+            }));
+        }
+        release.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        assertEquals(1, writes.get(0).get(5, TimeUnit.SECONDS));
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> writes.get(1).get(5, TimeUnit.SECONDS));
+        assertEquals(3, writes.get(2).get(5, TimeUnit.SECONDS));
+        assertEquals(2, database.transactions.get(), "the first, then the three together");
+        assertEquals(List.of("flush", "clear", "write 1", "flush", "clear", "write 2", "clear", "write 3", "flush",
+                "clear"), database.calls, "a refused write changed nothing: it is only detached");
+    }
+
+    @Test
     void aRefusedWriteFailsAloneAndABrokenOneDoesNotTakeOthersWithIt() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -111,11 +150,7 @@ class StoreWriterTest {
     @Test
     void submittedWritesNeedNoWaitingThreadAndCompleteOffTheWriter() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Integer> first = writer.submit(em -> {
-            await(release);
-            return -1;
-        });
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 0);
+        CompletableFuture<Integer> first = holdWriter(release, -1);
         List<CompletableFuture<String>> others = new ArrayList<>();
         for (int i = 0; i < 300; i++) { // one thread submits them all: more than one transaction holds (256)
             int n = i;
@@ -133,11 +168,7 @@ class StoreWriterTest {
     @Test
     void aTransactionCarriesAtMostSoMuchText() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Integer> first = writer.submit(em -> {
-            await(release);
-            return 0;
-        });
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 0);
+        CompletableFuture<Integer> first = holdWriter(release, 0);
         long big = StoreWriter.MAX_BATCH_CHARS * 3 / 4;
         List<CompletableFuture<Integer>> writes = List.of(writer.submit(em -> 1, big), writer.submit(em -> 2, big),
                 writer.submit(em -> 3), writer.submit(em -> 4, StoreWriter.MAX_BATCH_CHARS * 2));
@@ -155,6 +186,16 @@ class StoreWriterTest {
         writer.stop();
         DuplexException refused = assertThrows(DuplexException.class, () -> writer.write(em -> "late"));
         assertEquals(ErrorCode.STORAGE_ERROR, refused.code());
+    }
+
+    /** A write that holds the writer until {@code release}, then returns {@code result}; returns once it runs. */
+    private CompletableFuture<Integer> holdWriter(CountDownLatch release, int result) {
+        CompletableFuture<Integer> write = writer.submit(em -> {
+            await(release);
+            return result;
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> writer.queued() == 0);
+        return write;
     }
 
     private static void await(CountDownLatch latch) {
