@@ -6,6 +6,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,6 +43,8 @@ public class LiveGenerations {
     long maxBufferBytes;
 
     private final Map<String, LiveGeneration> live = new ConcurrentHashMap<>();
+    /** The generations of {@link #live} not yet ended: the only ones the grace period applies to. */
+    private final Set<LiveGeneration> running = ConcurrentHashMap.newKeySet();
     /** Ended generations in the order they ended, with the bytes they hold in {@link #endedBytes}. */
     private final ConcurrentLinkedQueue<Ended> ended = new ConcurrentLinkedQueue<>();
     private final AtomicLong endedBytes = new AtomicLong();
@@ -60,6 +63,7 @@ public class LiveGenerations {
 
     void add(LiveGeneration generation) {
         live.put(generation.id(), generation);
+        running.add(generation);
     }
 
     /** The owner's generation {@code id}, or null: unknown, expired, or someone else's (which is not said). */
@@ -70,6 +74,7 @@ public class LiveGenerations {
 
     /** {@code generation} has sent its terminal frame: resumable for {@code keep-ms}, within the byte budget. */
     void ended(LiveGeneration generation) {
+        running.remove(generation);
         long bytes = generation.bytes();
         ended.add(new Ended(generation, bytes));
         endedBytes.addAndGet(bytes);
@@ -80,11 +85,15 @@ public class LiveGenerations {
         }
     }
 
-    /** Cancels every generation unwatched for longer than the grace period, and forgets expired ones. */
+    /**
+     * Cancels every generation unwatched for longer than the grace period, and forgets expired ones. Only the
+     * running generations are visited: the ended ones kept for resuming are many more (every answer of the last
+     * {@code keep-ms}), and each visit takes the generation's lock.
+     */
     private void sweep() {
         long now = System.nanoTime();
         long grace = TimeUnit.MILLISECONDS.toNanos(graceMs);
-        live.values().forEach(generation -> {
+        running.forEach(generation -> {
             long since = generation.unwatchedSinceNanos();
             if (since != 0 && now - since >= grace) {
                 generation.cancel();
