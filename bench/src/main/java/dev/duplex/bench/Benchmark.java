@@ -117,11 +117,14 @@ public final class Benchmark {
             Result d = direct.run(level, "d" + run);
             double writes = duplex.gauge("duplex_store_writes");
             double transactions = duplex.gauge("duplex_store_transactions");
+            double[] gcBefore = duplex.collections();
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
             double cpuBefore = duplex.cpuSeconds();
             Result r = relay.run(level, "r" + run, duplex);
-            threads.add("| " + level.name() + " | " + threadShares(threadsBefore, duplex.threadCpuSeconds(),
-                    duplex.cpuSeconds() - cpuBefore) + " |");
+            String shares = threadShares(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
+            double[] gcAfter = duplex.collections();
+            threads.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s |", level.name(),
+                    gcAfter[0] - gcBefore[0], 1000 * (gcAfter[1] - gcBefore[1]), shares));
             run++;
             row(d, null);
             row(r, d);
@@ -137,11 +140,12 @@ public final class Benchmark {
         line("|---|---|---|---|---|");
         store.forEach(this::line);
         line("");
-        line("### Where Duplex's CPU went: its threads' shares (user + system time from /proc; numbered threads"
-                + " as N; names cut at 15 characters)");
+        line("### Where Duplex's CPU went: its collections (count and the milliseconds they paused it, from its base"
+                + " metrics) and its threads' shares (user + system time from /proc; numbered threads as N; names cut"
+                + " at 15 characters)");
         line("");
-        line("| level | threads by CPU share |");
-        line("|---|---|");
+        line("| level | collections | ms paused | threads by CPU share |");
+        line("|---|---|---|---|");
         threads.forEach(this::line);
         line("");
         if (options.containsKey("stalled-only")) {

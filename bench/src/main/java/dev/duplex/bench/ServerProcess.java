@@ -85,6 +85,22 @@ final class ServerProcess implements AutoCloseable {
                 .findFirst().orElse(Double.NaN);
     }
 
+    /** Collections so far and the seconds they paused the application, every collector together (base metrics). */
+    double[] collections() throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=base")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double[] countAndSeconds = new double[2];
+        metrics.lines().forEach(line -> {
+            double value = line.startsWith("gc_") ? Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) : 0;
+            if (line.startsWith("gc_total{")) {
+                countAndSeconds[0] += value;
+            } else if (line.startsWith("gc_time_seconds_total{")) {
+                countAndSeconds[1] += value;
+            }
+        });
+        return countAndSeconds;
+    }
+
     /** Heap in use after a full GC (asked for with jcmd), from the container's MicroProfile Metrics. */
     double heapMbAfterGc() throws IOException, InterruptedException {
         Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
