@@ -77,28 +77,15 @@ final class ServerProcess implements AutoCloseable {
 
     /** An application gauge from the container's MicroProfile Metrics, e.g. {@code duplex_sessions_open}. */
     double gauge(String name) throws IOException, InterruptedException {
-        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=application")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines()
+        return metrics("application").lines()
                 .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(Double.NaN);
+                .mapToDouble(ServerProcess::value).findFirst().orElse(Double.NaN);
     }
 
     /** Collections so far and the seconds they paused the application, every collector together (base metrics). */
     double[] collections() throws IOException, InterruptedException {
-        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=base")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        double[] countAndSeconds = new double[2];
-        metrics.lines().forEach(line -> {
-            double value = line.startsWith("gc_") ? Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) : 0;
-            if (line.startsWith("gc_total{")) {
-                countAndSeconds[0] += value;
-            } else if (line.startsWith("gc_time_seconds_total{")) {
-                countAndSeconds[1] += value;
-            }
-        });
-        return countAndSeconds;
+        String metrics = metrics("base");
+        return new double[] {sum(metrics, "gc_total{"), sum(metrics, "gc_time_seconds_total{")};
     }
 
     /** Heap in use after a full GC (asked for with jcmd), from the container's MicroProfile Metrics. */
@@ -107,12 +94,23 @@ final class ServerProcess implements AutoCloseable {
                 Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
         gc.getInputStream().readAllBytes();
         gc.waitFor(60, TimeUnit.SECONDS);
-        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=base")).build(),
+        return metrics("base").lines().filter(line -> line.startsWith("memory_usedHeap_bytes"))
+                .mapToDouble(line -> value(line) / 1024 / 1024).findFirst().orElse(Double.NaN);
+    }
+
+    /** The container's MicroProfile Metrics of one scope, in Prometheus text. */
+    private String metrics(String scope) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve("/metrics?scope=" + scope)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines()
-                .filter(line -> line.startsWith("memory_usedHeap_bytes"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) / 1024 / 1024)
-                .findFirst().orElse(Double.NaN);
+    }
+
+    private static double sum(String metrics, String prefix) {
+        return metrics.lines().filter(line -> line.startsWith(prefix)).mapToDouble(ServerProcess::value).sum();
+    }
+
+    /** A Prometheus sample line's value: what follows its last space. */
+    private static double value(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     @Override
