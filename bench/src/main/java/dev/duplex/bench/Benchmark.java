@@ -71,10 +71,11 @@ public final class Benchmark {
 
         line("# Duplex benchmark, " + Instant.now());
         line("");
-        line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name")
-                + " " + System.getProperty("java.version") + ". Duplex on Payara Micro (pid " + duplex.pid()
-                + "), fake upstream and load generator in separate processes, all on this machine. Duplex's JVM"
-                + " options: `" + duplexJvm + "`.");
+        line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores" + (options.containsKey("duplex-cpus")
+                ? " for the load generator and the upstream, Duplex on CPUs " + options.get("duplex-cpus") : "") + ", "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + ". Duplex on Payara Micro (pid " + duplex.pid() + "), fake upstream and load generator in separate"
+                + " processes, all on this machine. Duplex's JVM options: `" + duplexJvm + "`.");
         line("");
         // The JIT keeps compiling Payara's code for minutes: measuring before that measures the compiler. At least
         // --warmup rounds, then more (up to 4 times as many) until the compiler threads use under a tenth of
@@ -353,12 +354,17 @@ public final class Benchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Path.of("bench", "target", "payara.log");
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + options.getOrDefault("heap", "1g")));
+        List<String> command = new ArrayList<>();
+        if (options.containsKey("duplex-cpus")) { // Duplex on its own cores: see docs/benchmarks.md, finding 40
+            command.addAll(List.of("taskset", "-c", options.get("duplex-cpus")));
+        }
+        int jvmFrom = command.size() + 1;
+        command.addAll(List.of(java, "-Xmx" + options.getOrDefault("heap", "1g")));
         command.addAll(recommendedJvmOptions());
         if (options.containsKey("jvm")) {
             command.addAll(List.of(options.get("jvm").split(" ")));
         }
-        duplexJvm = String.join(" ", command.subList(1, command.size()));
+        duplexJvm = String.join(" ", command.subList(jvmFrom, command.size()));
         if (options.containsKey("jfr")) {
             command.add("-XX:StartFlightRecording=filename=" + Path.of("bench", "target", "duplex.jfr").toAbsolutePath()
                     + ",settings=profile,dumponexit=true");
