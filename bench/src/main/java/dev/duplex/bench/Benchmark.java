@@ -354,17 +354,18 @@ public final class Benchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Path.of("bench", "target", "payara.log");
         Files.createDirectories(log.getParent());
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.getOrDefault("heap", "1g")));
+        jvm.addAll(recommendedJvmOptions());
+        if (options.containsKey("jvm")) {
+            jvm.addAll(List.of(options.get("jvm").split(" ")));
+        }
+        duplexJvm = String.join(" ", jvm);
         List<String> command = new ArrayList<>();
         if (options.containsKey("duplex-cpus")) { // Duplex on its own cores: see docs/benchmarks.md, finding 40
             command.addAll(List.of("taskset", "-c", options.get("duplex-cpus")));
         }
-        int jvmFrom = command.size() + 1;
-        command.addAll(List.of(java, "-Xmx" + options.getOrDefault("heap", "1g")));
-        command.addAll(recommendedJvmOptions());
-        if (options.containsKey("jvm")) {
-            command.addAll(List.of(options.get("jvm").split(" ")));
-        }
-        duplexJvm = String.join(" ", command.subList(jvmFrom, command.size()));
+        command.add(java);
+        command.addAll(jvm);
         if (options.containsKey("jfr")) {
             command.add("-XX:StartFlightRecording=filename=" + Path.of("bench", "target", "duplex.jfr").toAbsolutePath()
                     + ",settings=profile,dumponexit=true");
