@@ -77,9 +77,21 @@ public final class Benchmark {
                 + ". Duplex on Payara Micro (pid " + duplex.pid() + "), fake upstream and load generator in separate"
                 + " processes, all on this machine. Duplex's JVM options: `" + duplexJvm + "`.");
         line("");
+        List<Level> levels = options.containsKey("idle-only") || options.containsKey("stalled-only") ? List.of()
+                : options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
+                ? List.of(new Level(10, 2, 50, 20, 0), new Level(100, 2, 50, 20, 0), new Level(100, 2, 500, 0, 0))
+                // 100 x 50 is the level with latency targets: 10 messages a session (about 12 s, 50,000 tokens), so
+                // that one young collection, which comes every few seconds, does not decide its p99 by itself
+                : List.of(new Level(1, 5, 50, 20, 0), new Level(10, 3, 50, 20, 0), new Level(100, 10, 50, 20, 0),
+                        // the same, each session's messages in one conversation: a turn reads its history first
+                        new Level(100, 10, 50, 20, 0, true),
+                        new Level(500, 3, 50, 20, 0), new Level(1000, 3, 50, 20, 0),
+                        new Level(1, 3, 2000, 0, 0), new Level(10, 3, 1000, 0, 0), new Level(100, 2, 500, 0, 0),
+                        new Level(1000, 1, 200, 0, 0));
         // The JIT keeps compiling Payara's code for minutes: measuring before that measures the compiler. At least
         // --warmup rounds, then more (up to 4 times as many) until the compiler threads use under a tenth of
         // Duplex's CPU during a round.
+        boolean conversations = levels.stream().anyMatch(Level::conversation);
         int warmups = Integer.parseInt(options.getOrDefault("warmup", quick ? "1" : "4"));
         System.out.println("warming up (at least " + warmups + " rounds)...");
         for (int i = 0; i < 4 * warmups; i++) {
@@ -89,6 +101,10 @@ public final class Benchmark {
             relay.run(new Level(50, 4, 200, 0, 0), "warm-r" + i, duplex);
             direct.run(new Level(100, 8, 50, 20, 0), "warm-pd" + i);
             relay.run(new Level(100, 8, 50, 20, 0), "warm-pr" + i, duplex);
+            if (conversations) { // a conversation's turns take code paths a first message does not
+                direct.run(new Level(100, 4, 50, 20, 0, true), "warm-cd" + i);
+                relay.run(new Level(100, 4, 50, 20, 0, true), "warm-cr" + i, duplex);
+            }
             double compiling = compilerShare(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
             System.out.printf(Locale.ROOT, "warm-up round %d: the JIT compilers used %.0f%% of Duplex's CPU%n", i + 1,
                     100 * compiling);
@@ -97,15 +113,6 @@ public final class Benchmark {
             }
         }
 
-        List<Level> levels = options.containsKey("idle-only") || options.containsKey("stalled-only") ? List.of()
-                : options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
-                ? List.of(new Level(10, 2, 50, 20, 0), new Level(100, 2, 50, 20, 0), new Level(100, 2, 500, 0, 0))
-                // 100 x 50 is the level with latency targets: 10 messages a session (about 12 s, 50,000 tokens), so
-                // that one young collection, which comes every few seconds, does not decide its p99 by itself
-                : List.of(new Level(1, 5, 50, 20, 0), new Level(10, 3, 50, 20, 0), new Level(100, 10, 50, 20, 0),
-                        new Level(500, 3, 50, 20, 0), new Level(1000, 3, 50, 20, 0),
-                        new Level(1, 3, 2000, 0, 0), new Level(10, 3, 1000, 0, 0), new Level(100, 2, 500, 0, 0),
-                        new Level(1000, 1, 200, 0, 0));
         line("## Streaming levels (latency in ms; added = Duplex minus direct, same run)");
         line("");
         line("| level | mode | tokens | tokens/s | errors | TTFT p50 | TTFT p99 | latency p50 | p99 | max "
@@ -204,13 +211,17 @@ public final class Benchmark {
         System.out.println("\nreport written to " + out);
     }
 
-    /** {@code sessions:messages:tokens:intervalMs[:ttftMs]}, comma-separated. */
+    /** {@code sessions:messages:tokens:intervalMs[:ttftMs][:conversation]}, comma-separated. */
     private static List<Level> parseLevels(String spec) {
         List<Level> levels = new ArrayList<>();
         for (String one : spec.split(",")) {
-            String[] p = one.split(":");
-            levels.add(new Level(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
-                    Integer.parseInt(p[3]), p.length > 4 ? Integer.parseInt(p[4]) : 0));
+            List<String> p = new ArrayList<>(List.of(one.split(":")));
+            boolean conversation = p.get(p.size() - 1).equals("conversation");
+            if (conversation) {
+                p.remove(p.size() - 1);
+            }
+            levels.add(new Level(Integer.parseInt(p.get(0)), Integer.parseInt(p.get(1)), Integer.parseInt(p.get(2)),
+                    Integer.parseInt(p.get(3)), p.size() > 4 ? Integer.parseInt(p.get(4)) : 0, conversation));
         }
         return levels;
     }

@@ -82,8 +82,13 @@ final class DirectLoad {
     }
 
     private HttpRequest request(String prompt) {
+        return request("", prompt);
+    }
+
+    /** A request whose messages are {@code history} (JSON objects, each followed by a comma) and the prompt. */
+    private HttpRequest request(CharSequence history, String prompt) {
         String body = "{\"model\":\"bench\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":" + Json.quote(prompt) + "}]}";
+                + "\"messages\":[" + history + "{\"role\":\"user\",\"content\":" + Json.quote(prompt) + "}]}";
         return HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
@@ -95,6 +100,9 @@ final class DirectLoad {
         private final String id;
         private final CountDownLatch done;
         private final Tally tally = new Tally();
+        /** A {@link Level#conversation} level's earlier turns, as the request's messages. */
+        private final StringBuilder history = new StringBuilder();
+        private final StringBuilder answer = new StringBuilder();
         private int sent;
 
         Session(Level level, String id, CountDownLatch done) {
@@ -112,13 +120,15 @@ final class DirectLoad {
             synchronized (tally) {
                 tally.sent();
             }
-            http.sendAsync(request(level.prompt(id + "-" + sent)), HttpResponse.BodyHandlers.fromLineSubscriber(this))
+            String prompt = level.prompt(id + "-" + sent);
+            http.sendAsync(request(history, prompt), HttpResponse.BodyHandlers.fromLineSubscriber(this))
                     .whenComplete((response, failure) -> {
                         if (failure != null || response.statusCode() != 200) {
                             synchronized (tally) {
                                 tally.error();
                             }
                         }
+                        remember(prompt);
                         next();
                     });
         }
@@ -146,6 +156,21 @@ final class DirectLoad {
             }
             synchronized (tally) {
                 tally.received(content, now);
+            }
+            if (level.conversation()) {
+                synchronized (this) {
+                    answer.append(content);
+                }
+            }
+        }
+
+        /** The turn of {@code prompt} has ended: in a conversation, it and its answer go with the next request. */
+        private synchronized void remember(String prompt) {
+            if (level.conversation()) {
+                history.append("{\"role\":\"user\",\"content\":").append(Json.quote(prompt)).append("},")
+                        .append("{\"role\":\"assistant\",\"content\":").append(Json.quote(answer.toString()))
+                        .append("},");
+                answer.setLength(0);
             }
         }
 

@@ -99,6 +99,8 @@ final class DuplexLoad {
         private volatile WebSocket socket;
         private int sent;
         private boolean finished;
+        /** The conversation the next message continues: a {@link Level#conversation} level's, once started. */
+        private String conversationId;
 
         Session(Level level, String id, CountDownLatch done) {
             this.level = level;
@@ -119,7 +121,8 @@ final class DuplexLoad {
             synchronized (tally) {
                 tally.sent();
             }
-            socket.sendText("{\"type\":\"message\",\"content\":" + Json.quote(level.prompt(id + "-" + sent)) + "}", true);
+            socket.sendText("{\"type\":\"message\",\"content\":" + Json.quote(level.prompt(id + "-" + sent))
+                    + (conversationId == null ? "" : ",\"conversation_id\":" + Json.quote(conversationId)) + "}", true);
         }
 
         @Override
@@ -136,6 +139,11 @@ final class DuplexLoad {
                 case "token" -> {
                     synchronized (tally) {
                         tally.received(frame.getString("content"), now);
+                    }
+                }
+                case "start" -> {
+                    if (level.conversation()) {
+                        conversationId = frame.getString("conversation_id");
                     }
                 }
                 case "end" -> next();
