@@ -3,26 +3,37 @@ package dev.duplex.limit;
 import dev.duplex.conversation.Database;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.threads.NamedThreads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * The limits that apply to one owner: what an admin set for them, else {@code duplex.limits.<name>} from the
- * configuration. The names are the configuration's: {@link #NAMES}. An owner's own limits are read from the
- * database once and kept until an admin changes them (this server's copy; another server of a cluster sees a
- * change at its next restart). The configured limits are read again at most once a second: reading MicroProfile
- * Config on Payara asks each of its config sources, and a message needs six limits.
+ * configuration. The names are the configuration's: {@link #NAMES}. The admins' limits ({@code user_limit}: one
+ * row per owner and limit an admin set, so a small table) are held whole and read again every second, so no
+ * message waits for the database to learn its owner's limits, and a change made through another server of a
+ * cluster applies here within a second; a change made through this server applies at once. The configured
+ * limits are read again at most once a second: reading MicroProfile Config on Payara asks each of its config
+ * sources, and a message needs six limits.
  *
- * <p>Threading: thread-safe.
+ * <p>Threading: thread-safe. One timer thread ({@code duplex-limits}) reads the table again; it is this bean's
+ * and ends with it. A read that fails keeps the limits last read (and is logged); the next one tries again.
  */
 @ApplicationScoped
 public class UserLimits {
@@ -30,8 +41,9 @@ public class UserLimits {
     public static final Set<String> NAMES = Set.of("messages-per-minute", "max-connections-per-user",
             "max-message-chars", "tokens-per-day", "tokens-per-month", "cost-per-day", "cost-per-month");
 
-    private static final int MAX_CACHED = 10_000;
-    private static final long REREAD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Logger LOG = Logger.getLogger(UserLimits.class.getName());
+    static final long REFRESH_MS = 1000;
+    private static final long REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
 
     @Inject
     Config config;
@@ -39,11 +51,26 @@ public class UserLimits {
     @Inject
     Database database;
 
-    private final Map<String, Map<String, String>> own = new ConcurrentHashMap<>();
+    /** Every owner's own limits, by owner then name; null until first read. Replaced whole, under {@link #reading}. */
+    private volatile Map<String, Map<String, String>> own;
+    private final Object reading = new Object();
     private final Map<String, Configured> configured = new ConcurrentHashMap<>();
+    private ScheduledThreadPoolExecutor timer;
+    private boolean lastReadFailed;
 
     /** A configured limit as read at {@code atNanos}. */
     private record Configured(Optional<BigDecimal> value, long atNanos) {
+    }
+
+    @PostConstruct
+    void start() {
+        timer = new ScheduledThreadPoolExecutor(1, NamedThreads.factory("duplex-limits"));
+        timer.scheduleWithFixedDelay(this::refresh, REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
     }
 
     /** The limit {@code name} for {@code owner}, or empty when neither the admin nor the configuration set one. */
@@ -71,10 +98,11 @@ public class UserLimits {
 
     /** What an admin set for {@code owner}, by name. */
     public Map<String, String> own(String owner) {
-        if (own.size() > MAX_CACHED) {
-            own.clear(); // every anonymous browser is an owner: the cache must not grow for ever
+        Map<String, Map<String, String>> known = own;
+        if (known == null) {
+            known = read(); // the first use: once per server
         }
-        return own.computeIfAbsent(owner, this::load);
+        return known.getOrDefault(owner, Map.of());
     }
 
     /** Replaces {@code owner}'s own limits: a name with a null value goes back to the configuration's. */
@@ -100,26 +128,47 @@ public class UserLimits {
             }
             return null;
         });
-        own.remove(owner);
-        return own(owner);
+        return read().getOrDefault(owner, Map.of());
     }
 
     /** Forgets {@code owner}'s own limits (their account is gone). */
     public void forget(String owner) {
         database.transaction(em -> em.createNativeQuery("DELETE FROM user_limit WHERE owner_id = ?")
                 .setParameter(1, owner).executeUpdate());
-        own.remove(owner);
+        read();
     }
 
-    private Map<String, String> load(String owner) {
-        List<?> rows = database.transaction(em -> em.createNativeQuery(
-                "SELECT limit_name, limit_value FROM user_limit WHERE owner_id = ?").setParameter(1, owner)
-                .getResultList());
-        Map<String, String> limits = new TreeMap<>();
-        for (Object row : rows) {
-            Object[] columns = (Object[]) row;
-            limits.put((String) columns[0], (String) columns[1]);
+    /** The timer's read: a failure keeps what was read last and is logged once until a read succeeds again. */
+    private void refresh() {
+        try {
+            read();
+            lastReadFailed = false;
+        } catch (RuntimeException e) {
+            if (!lastReadFailed) {
+                LOG.log(Level.WARNING, "Could not read the admins' limits again; the limits last read still apply", e);
+            }
+            lastReadFailed = true;
         }
-        return Map.copyOf(limits);
+    }
+
+    /**
+     * Reads the whole table. Reads run one at a time, so a read that began before a change of this server was
+     * committed cannot replace the read that change makes after its commit.
+     */
+    private Map<String, Map<String, String>> read() {
+        synchronized (reading) {
+            List<?> rows = database.transaction(em -> em.createNativeQuery(
+                    "SELECT owner_id, limit_name, limit_value FROM user_limit").getResultList());
+            Map<String, Map<String, String>> byOwner = new HashMap<>();
+            for (Object row : rows) {
+                Object[] columns = (Object[]) row;
+                byOwner.computeIfAbsent((String) columns[0], owner -> new TreeMap<>())
+                        .put((String) columns[1], (String) columns[2]);
+            }
+            Map<String, Map<String, String>> read = new HashMap<>();
+            byOwner.forEach((owner, limits) -> read.put(owner, Collections.unmodifiableMap(limits)));
+            own = read;
+            return read;
+        }
     }
 }
