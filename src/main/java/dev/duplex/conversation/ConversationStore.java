@@ -99,13 +99,17 @@ public class ConversationStore {
      * A conversation as a turn finds it: its current messages, of which the first {@code keep} stay (regenerating
      * drops the last answer, editing the edited message and all after it), and its system prompt.
      */
-    private record Kept(String systemPrompt, List<MessageEntity> current, int keep) {
+    private record Kept(String systemPrompt, List<Seen> current, int keep) {
 
         static final Kept NONE = new Kept(null, List.of(), 0);
 
         List<String> ids() {
-            return current.stream().map(MessageEntity::id).toList();
+            return current.stream().map(Seen::id).toList();
         }
+    }
+
+    /** A current message as a turn reads it: its id (for the writer's check) and what the model sees of it. */
+    record Seen(String id, String role, String content) {
     }
 
     /**
@@ -126,12 +130,27 @@ public class ConversationStore {
         }
     }
 
+    /**
+     * Two plain reads, no entities: the turn waits for them before the provider can be asked, and building and
+     * tracking entities (whose texts are what a long conversation weighs) would only add to that wait.
+     */
     private static Kept kept(EntityManager em, String owner, TurnRequest request) {
-        ConversationEntity conversation = owned(em, owner, request.conversationId());
-        List<MessageEntity> current = current(em, conversation.id());
+        List<?> conversation = em.createNativeQuery("SELECT owner_id, system_prompt FROM conversation WHERE id = ?")
+                .setParameter(1, request.conversationId()).getResultList();
+        if (conversation.isEmpty() || !owner.equals(((Object[]) conversation.get(0))[0])) {
+            throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + request.conversationId()
+                    + ".");
+        }
+        List<Seen> current = new ArrayList<>();
+        for (Object row : em.createNativeQuery("SELECT id, role, content FROM message WHERE conversation_id = ?"
+                + " AND superseded = FALSE ORDER BY position").setParameter(1, request.conversationId())
+                .getResultList()) {
+            Object[] columns = (Object[]) row;
+            current.add(new Seen((String) columns[0], (String) columns[1], (String) columns[2]));
+        }
         int keep = request.regenerate() ? lastAnswer(current)
                 : request.editOf() != null ? editPoint(current, request.editOf()) : current.size();
-        return new Kept(conversation.systemPrompt(), current, keep);
+        return new Kept((String) ((Object[]) conversation.get(0))[1], current, keep);
     }
 
     /**
@@ -299,7 +318,7 @@ public class ConversationStore {
     }
 
     /** Regenerating keeps everything but the last answer, which must be there. */
-    private static int lastAnswer(List<MessageEntity> current) {
+    private static int lastAnswer(List<Seen> current) {
         if (current.isEmpty() || !"assistant".equals(current.get(current.size() - 1).role())) {
             throw new DuplexException(ErrorCode.NOTHING_TO_REGENERATE,
                     "The conversation does not end with an answer to regenerate.");
@@ -308,7 +327,7 @@ public class ConversationStore {
     }
 
     /** Editing user message {@code messageId} keeps what came before it: the conversation forks there. */
-    private static int editPoint(List<MessageEntity> current, String messageId) {
+    private static int editPoint(List<Seen> current, String messageId) {
         for (int i = current.size() - 1; i >= 0; i--) {
             if (current.get(i).id().equals(messageId) && "user".equals(current.get(i).role())) {
                 return i;
@@ -319,12 +338,12 @@ public class ConversationStore {
     }
 
     /** What the model is to see: the system prompt, then every current message with text. */
-    static List<ChatMessage> history(String systemPrompt, List<MessageEntity> messages) {
+    static List<ChatMessage> history(String systemPrompt, List<Seen> messages) {
         List<ChatMessage> history = new ArrayList<>();
         if (systemPrompt != null) {
             history.add(ChatMessage.system(systemPrompt));
         }
-        for (MessageEntity message : messages) {
+        for (Seen message : messages) {
             if (!message.content().isEmpty()) {
                 history.add(new ChatMessage(message.role(), message.content()));
             }
