@@ -121,14 +121,22 @@ public final class Benchmark {
         int run = 0;
         List<String> store = new ArrayList<>();
         List<String> threads = new ArrayList<>();
+        List<String> requests = new ArrayList<>();
+        upstreamArrivals(); // forgets the warm-up's
         for (Level level : levels) {
             Result d = direct.run(level, "d" + run);
+            Samples directRequests = d.requestPath(upstreamArrivals());
             double writes = duplex.gauge("duplex_store_writes");
             double transactions = duplex.gauge("duplex_store_transactions");
             double[] gcBefore = duplex.collections();
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
             double cpuBefore = duplex.cpuSeconds();
             Result r = relay.run(level, "r" + run, duplex);
+            Samples relayRequests = r.requestPath(upstreamArrivals());
+            requests.add(String.format(Locale.ROOT, "| %s | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) | %d (%d) |",
+                    level.name(), ms(relayRequests.percentile(50)), ms(directRequests.percentile(50)),
+                    ms(relayRequests.percentile(99)), ms(directRequests.percentile(99)), ms(relayRequests.max()),
+                    ms(directRequests.max()), relayRequests.size(), directRequests.size()));
             String shares = threadShares(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
             double[] gcAfter = duplex.collections();
             threads.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s |", level.name(),
@@ -141,6 +149,15 @@ public final class Benchmark {
             store.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f |", level.name(),
                     level.sessions() * level.messages(), writes, transactions, writes / Math.max(1, transactions)));
         }
+        line("");
+        line("### From a message's sending to the upstream's having read its request (ms; direct in brackets)");
+        line("");
+        line("The part of the time to first token before the provider is asked: for Duplex, the WebSocket frame's way"
+                + " in, the turn's set-up (a conversation's history read) and the HTTP client's request.");
+        line("");
+        line("| level | p50 | p99 | max | messages |");
+        line("|---|---|---|---|---|");
+        requests.forEach(this::line);
         line("");
         line("### Conversation store: writes and the transactions they shared (group commit)");
         line("");
@@ -321,6 +338,15 @@ public final class Benchmark {
             }
         }
         line("");
+    }
+
+    /** When the upstream read each request since the last call, by message id (it forgets them). */
+    private Map<String, Long> upstreamArrivals() throws IOException, InterruptedException {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstreamBase.resolve("/stats/arrivals"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Long> arrivals = new HashMap<>();
+        body.lines().map(line -> line.split(" ")).forEach(parts -> arrivals.put(parts[0], Long.parseLong(parts[1])));
+        return arrivals;
     }
 
     private Map<String, Long> upstreamCloses() throws IOException, InterruptedException {

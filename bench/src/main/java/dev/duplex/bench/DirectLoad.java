@@ -117,10 +117,11 @@ final class DirectLoad {
                 return;
             }
             sent++;
+            String messageId = id + "-" + sent;
             synchronized (tally) {
-                tally.sent();
+                tally.sent(messageId);
             }
-            String prompt = level.prompt(id + "-" + sent);
+            String prompt = level.prompt(messageId);
             http.sendAsync(request(history, prompt), HttpResponse.BodyHandlers.fromLineSubscriber(this))
                     .whenComplete((response, failure) -> {
                         if (failure != null || response.statusCode() != 200) {

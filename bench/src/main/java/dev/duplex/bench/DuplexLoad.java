@@ -118,10 +118,11 @@ final class DuplexLoad {
                 return;
             }
             sent++;
+            String messageId = id + "-" + sent;
             synchronized (tally) {
-                tally.sent();
+                tally.sent(messageId);
             }
-            socket.sendText("{\"type\":\"message\",\"content\":" + Json.quote(level.prompt(id + "-" + sent))
+            socket.sendText("{\"type\":\"message\",\"content\":" + Json.quote(level.prompt(messageId))
                     + (conversationId == null ? "" : ",\"conversation_id\":" + Json.quote(conversationId)) + "}", true);
         }
 

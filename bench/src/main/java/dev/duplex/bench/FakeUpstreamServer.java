@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
  * pad=CHARS} (pad: characters added to each token after its time stamp, for byte-heavy streams).
  * Every token's text is the {@link System#nanoTime()} at which it was written (CLOCK_MONOTONIC, shared by every
  * process on the machine), so the receiver can compute each token's latency. A reader thread per connection
- * records the instant the client closes it: {@code GET /stats/closes} lists {@code id nanos} per line.
+ * records the instant the client closes it: {@code GET /stats/closes} lists {@code id nanos} per line. It also
+ * records the instant each request was read whole: {@code GET /stats/arrivals} lists {@code id nanos} per line
+ * and forgets them, so the load generator can tell how long its message took to become the upstream's request.
  */
 public final class FakeUpstreamServer {
 
@@ -33,6 +36,7 @@ public final class FakeUpstreamServer {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, Long> closes = new ConcurrentHashMap<>();
+    private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
 
     public static void main(String[] args) throws IOException {
@@ -80,6 +84,11 @@ public final class FakeUpstreamServer {
                     if (request == null) {
                         break;
                     }
+                    long arrived = System.nanoTime();
+                    String id = request.params().get("id");
+                    if (id != null) {
+                        arrivals.put(id, arrived);
+                    }
                     requests.put(request);
                 }
             } catch (IOException | InterruptedException closed) {
@@ -107,6 +116,15 @@ public final class FakeUpstreamServer {
                     if (request.path.startsWith("/stats/closes")) {
                         StringBuilder body = new StringBuilder();
                         closes.forEach((id, nanos) -> body.append(id).append(' ').append(nanos).append('\n'));
+                        fixed(out, "text/plain", body.toString());
+                    } else if (request.path.startsWith("/stats/arrivals")) {
+                        StringBuilder body = new StringBuilder();
+                        for (String id : List.copyOf(arrivals.keySet())) {
+                            Long nanos = arrivals.remove(id);
+                            if (nanos != null) {
+                                body.append(id).append(' ').append(nanos).append('\n');
+                            }
+                        }
                         fixed(out, "text/plain", body.toString());
                     } else {
                         stream(out, request);

@@ -1,6 +1,8 @@
 package dev.duplex.bench;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one simulated user observed: per-token latency, time to first token, tokens and errors. Not thread-safe:
@@ -12,12 +14,14 @@ final class Tally {
     private final Samples ttft = new Samples();
     private long tokens;
     private long errors;
+    private final Map<String, Long> sends = new HashMap<>();
     private long sentAt;
     private boolean first;
 
-    /** A request or message was just sent. */
-    void sent() {
+    /** Message {@code id} (the {@code id=} of its prompt) was just sent, as a request or a message. */
+    void sent(String id) {
         sentAt = System.nanoTime();
+        sends.put(id, sentAt);
         first = true;
     }
 
@@ -39,16 +43,18 @@ final class Tally {
                          double serverCpuSeconds) {
         Samples latency = new Samples();
         Samples ttft = new Samples();
+        Map<String, Long> sends = new HashMap<>();
         long tokens = 0;
         long errors = unfinished;
         for (Tally tally : tallies) {
             synchronized (tally) {
                 latency.addAll(tally.latency);
                 ttft.addAll(tally.ttft);
+                sends.putAll(tally.sends);
                 tokens += tally.tokens;
                 errors += tally.errors;
             }
         }
-        return new Result(mode, level, tokens, errors, seconds, latency, ttft, serverCpuSeconds);
+        return new Result(mode, level, tokens, errors, seconds, latency, ttft, serverCpuSeconds, sends);
     }
 }
