@@ -135,9 +135,10 @@ public class ConversationStore {
      * tracking entities (whose texts are what a long conversation weighs) would only add to that wait.
      */
     private static Kept kept(EntityManager em, String owner, TurnRequest request) {
-        List<?> conversation = em.createNativeQuery("SELECT owner_id, system_prompt FROM conversation WHERE id = ?")
+        List<?> found = em.createNativeQuery("SELECT owner_id, system_prompt FROM conversation WHERE id = ?")
                 .setParameter(1, request.conversationId()).getResultList();
-        if (conversation.isEmpty() || !owner.equals(((Object[]) conversation.get(0))[0])) {
+        Object[] conversation = found.isEmpty() ? null : (Object[]) found.get(0);
+        if (conversation == null || !owner.equals(conversation[0])) {
             throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + request.conversationId()
                     + ".");
         }
@@ -150,7 +151,7 @@ public class ConversationStore {
         }
         int keep = request.regenerate() ? lastAnswer(current)
                 : request.editOf() != null ? editPoint(current, request.editOf()) : current.size();
-        return new Kept((String) ((Object[]) conversation.get(0))[1], current, keep);
+        return new Kept((String) conversation[1], current, keep);
     }
 
     /**

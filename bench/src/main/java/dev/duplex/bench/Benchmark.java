@@ -342,19 +342,20 @@ public final class Benchmark {
 
     /** When the upstream read each request since the last call, by message id (it forgets them). */
     private Map<String, Long> upstreamArrivals() throws IOException, InterruptedException {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstreamBase.resolve("/stats/arrivals"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Long> arrivals = new HashMap<>();
-        body.lines().map(line -> line.split(" ")).forEach(parts -> arrivals.put(parts[0], Long.parseLong(parts[1])));
-        return arrivals;
+        return upstreamStats("/stats/arrivals");
     }
 
     private Map<String, Long> upstreamCloses() throws IOException, InterruptedException {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstreamBase.resolve("/stats/closes"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Long> closes = new HashMap<>();
-        body.lines().map(line -> line.split(" ")).forEach(parts -> closes.put(parts[0], Long.parseLong(parts[1])));
-        return closes;
+        return upstreamStats("/stats/closes");
+    }
+
+    /** One of the fake upstream's {@code id nanos} lists. */
+    private Map<String, Long> upstreamStats(String path) throws IOException, InterruptedException {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstreamBase.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Long> stats = new HashMap<>();
+        body.lines().map(line -> line.split(" ")).forEach(parts -> stats.put(parts[0], Long.parseLong(parts[1])));
+        return stats;
     }
 
     private void startUpstream() throws IOException {
