@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -55,7 +54,7 @@ public class UpstreamClient {
 
     private final Set<Attempt> open = ConcurrentHashMap.newKeySet();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
-    private ExecutorService executor;
+    private UpstreamExecutor executor;
     private ScheduledExecutorService timer;
     private HttpClient http;
 
@@ -68,7 +67,7 @@ public class UpstreamClient {
     void start() {
         int threads = config.getOptionalValue("duplex.upstream.threads", Integer.class)
                 .orElse(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-        executor = Executors.newFixedThreadPool(threads, NamedThreads.factory("duplex-upstream"));
+        executor = new UpstreamExecutor(Executors.newFixedThreadPool(threads, NamedThreads.factory("duplex-upstream")));
         ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1,
                 NamedThreads.factory("duplex-upstream-timer"));
         scheduled.setRemoveOnCancelPolicy(true);
@@ -92,9 +91,9 @@ public class UpstreamClient {
     void stop() {
         stopAll();
         timer.shutdownNow();
-        executor.shutdownNow();
+        executor.pool().shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            executor.pool().awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -143,7 +142,7 @@ public class UpstreamClient {
     void begin(Attempt attempt) {
         open.add(attempt);
         try {
-            attempt.start(http);
+            executor.starting(() -> attempt.start(http));
         } catch (RuntimeException e) {
             open.remove(attempt);
             LOG.warning(() -> "Could not start the request of " + attempt.call() + ": " + e);
