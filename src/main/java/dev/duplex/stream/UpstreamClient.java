@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -54,7 +55,7 @@ public class UpstreamClient {
 
     private final Set<Attempt> open = ConcurrentHashMap.newKeySet();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
-    private UpstreamExecutor executor;
+    private ExecutorService executor;
     private ScheduledExecutorService timer;
     private HttpClient http;
 
@@ -67,7 +68,7 @@ public class UpstreamClient {
     void start() {
         int threads = config.getOptionalValue("duplex.upstream.threads", Integer.class)
                 .orElse(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-        executor = new UpstreamExecutor(Executors.newFixedThreadPool(threads, NamedThreads.factory("duplex-upstream")));
+        executor = Executors.newFixedThreadPool(threads, NamedThreads.factory("duplex-upstream"));
         ScheduledThreadPoolExecutor scheduled = new ScheduledThreadPoolExecutor(1,
                 NamedThreads.factory("duplex-upstream-timer"));
         scheduled.setRemoveOnCancelPolicy(true);
@@ -91,9 +92,9 @@ public class UpstreamClient {
     void stop() {
         stopAll();
         timer.shutdownNow();
-        executor.pool().shutdownNow();
+        executor.shutdownNow();
         try {
-            executor.pool().awaitTermination(5, TimeUnit.SECONDS);
+            executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -142,7 +143,7 @@ public class UpstreamClient {
     void begin(Attempt attempt) {
         open.add(attempt);
         try {
-            executor.starting(() -> attempt.start(http));
+            attempt.start(http);
         } catch (RuntimeException e) {
             open.remove(attempt);
             LOG.warning(() -> "Could not start the request of " + attempt.call() + ": " + e);
