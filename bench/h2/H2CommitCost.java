@@ -22,9 +22,12 @@ import java.util.UUID;
  * </pre>
  * VARIANT, any of (joined with "-"): {@code base}, {@code nostatus} (without the {@code message_status} index),
  * {@code notouch} (the end does not touch the conversation), {@code ckpt} ({@code WRITE_DELAY=500}, so H2's
- * background housekeeping runs, and a {@code CHECKPOINT} after each commit, which keeps it durable).
+ * background housekeeping runs, and a {@code CHECKPOINT} after each commit, which keeps it durable),
+ * {@code compact} (what Duplex's {@code EmbeddedCompaction} does: {@code MVStore.compact(90, 2 MB)} every 2 s
+ * on a thread of its own; {@code -Dcompact.ms} and {@code -Dcompact.bytes} change how often and how much).
  * URL_SUFFIX is added to the JDBC URL, e.g. {@code ";PAGE_SIZE=1024"}. {@code -Dturns=N} (default 20,000),
- * {@code -Ddir=PATH} (default {@code bench/target/h2-commit-cost}, deleted first).
+ * {@code -Ddir=PATH} (default {@code bench/target/h2-commit-cost}, deleted first), {@code -Drate=N} (turns a
+ * second, paced, with the file's size printed every 10 s; default 0, as fast as it goes).
  */
 public class H2CommitCost {
 
@@ -59,7 +62,29 @@ public class H2CommitCost {
             long[] ends = new long[turns];
             long writtenBefore = 0;
             Statement statement = c.createStatement();
+            java.util.concurrent.ScheduledExecutorService compaction =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            if (variant.contains("compact")) {
+                org.h2.mvstore.MVStore store = ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class)
+                        .getSession()).getDatabase().getStore().getMvStore();
+                long every = Long.getLong("compact.ms", 2_000);
+                int bytes = Integer.getInteger("compact.bytes", 2 << 20);
+                compaction.scheduleWithFixedDelay(() -> store.compact(90, bytes), every, every,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            int rate = Integer.getInteger("rate", 0);
+            long started = System.nanoTime();
             for (int t = 0; t < turns; t++) {
+                if (rate > 0) {
+                    long due = started + t * 1_000_000_000L / rate;
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    if (t % (rate * 10) == 0) {
+                        System.out.printf("%d s, turn %d: file %.1f MB%n", (System.nanoTime() - started) / 1_000_000_000L,
+                                t, Files.size(dir.resolve("duplex.mv.db")) / 1e6);
+                    }
+                }
                 if (t == turns / 4) {
                     writtenBefore = written(c);
                 }
@@ -84,8 +109,9 @@ public class H2CommitCost {
             long[] measured = Arrays.copyOfRange(begins, turns / 4, turns);
             System.out.println("after the first quarter: " + percentiles("begin's commit", measured) + "; "
                     + percentiles("end's commit", Arrays.copyOfRange(ends, turns / 4, turns)));
-            System.out.printf("H2 wrote %.1f KB per turn (two commits)%n",
-                    (written(c) - writtenBefore) / 1024.0 / measured.length);
+            System.out.printf("H2 wrote %.1f KB per turn (two commits); the file is %.1f MB%n",
+                    (written(c) - writtenBefore) / 1024.0 / measured.length, Files.size(dir.resolve("duplex.mv.db")) / 1e6);
+            compaction.shutdownNow();
         }
     }
 

@@ -45,8 +45,13 @@ public class Database {
     @ConfigProperty(name = "duplex.data-write-delay-ms", defaultValue = "0")
     int writeDelayMs;
 
+    @Inject
+    @ConfigProperty(name = "duplex.data-compact-interval-ms", defaultValue = "2000")
+    long compactIntervalMs;
+
     private DataSource dataSource;
     private JdbcConnectionPool embedded;
+    private EmbeddedCompaction compaction;
     private EntityManagerFactory entityManagers;
 
     @PostConstruct
@@ -57,6 +62,9 @@ public class Database {
 
     @PreDestroy
     void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         entityManagers.close();
         if (embedded != null) {
             embedded.dispose();
@@ -97,7 +105,8 @@ public class Database {
     /**
      * H2 in files. {@code duplex.data-write-delay-ms} is H2's WRITE_DELAY: 0 (the default) makes every commit
      * reach the file at once, so a killed server loses nothing; more lets H2 write several commits at once, and a
-     * killed server can lose the commits of that last moment.
+     * killed server can lose the commits of that last moment. {@link EmbeddedCompaction} keeps the file from
+     * growing without end, every {@code duplex.data-compact-interval-ms} (0: never).
      */
     private DataSource embedded() {
         Path directory = Path.of(dataDir).toAbsolutePath().normalize();
@@ -110,6 +119,9 @@ public class Database {
         embedded = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("duplex")
                 + ";WRITE_DELAY=" + Math.max(0, writeDelayMs) + ";DB_CLOSE_ON_EXIT=FALSE", "duplex", "duplex");
         embedded.setMaxConnections(EMBEDDED_CONNECTIONS);
+        if (compactIntervalMs > 0) {
+            compaction = EmbeddedCompaction.every(compactIntervalMs, embedded);
+        }
         return embedded;
     }
 }
