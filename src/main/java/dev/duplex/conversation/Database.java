@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -51,6 +53,7 @@ public class Database {
 
     private DataSource dataSource;
     private JdbcConnectionPool embedded;
+    private Path embeddedFile;
     private EmbeddedCompaction compaction;
     private EntityManagerFactory entityManagers;
 
@@ -73,6 +76,16 @@ public class Database {
 
     DataSource dataSource() {
         return dataSource;
+    }
+
+    @Gauge(name = "duplex.data.file", unit = "bytes", absolute = true,
+            description = "Size of the embedded database's file; 0 when conversations are in a server's data source")
+    public long fileBytes() {
+        try {
+            return embeddedFile == null || !Files.exists(embeddedFile) ? 0 : Files.size(embeddedFile);
+        } catch (IOException e) {
+            return 0; // removed between the two calls
+        }
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
@@ -112,10 +125,11 @@ public class Database {
         Path directory = Path.of(dataDir).toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("Cannot create duplex.data-dir " + directory, e);
         }
         LOG.info(() -> "Conversations are stored in the embedded database under " + directory);
+        embeddedFile = directory.resolve("duplex.mv.db");
         embedded = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("duplex")
                 + ";WRITE_DELAY=" + Math.max(0, writeDelayMs) + ";DB_CLOSE_ON_EXIT=FALSE", "duplex", "duplex");
         embedded.setMaxConnections(EMBEDDED_CONNECTIONS);

@@ -13,6 +13,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +38,15 @@ class ConversationsIT {
     @RegisterExtension
     static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
 
+    private static final Path DATA = Deployments.dataDir();
+
     @ArquillianResource
     URL deployed;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.duplex(Map.of(
+                "duplex.data-dir", DATA.toString(),
                 "duplex.upstream.base-url", UPSTREAM.baseUrl(),
                 "duplex.upstream.model", "gpt-test",
                 "duplex.upstream.models", "gpt-test, gpt-small",
@@ -96,6 +101,12 @@ class ConversationsIT {
         assertEquals(11, answer.getJsonObject("usage").getInt("input_tokens"));
         assertEquals(2, answer.getJsonObject("usage").getInt("output_tokens"));
         assertEquals("complete", messages.getJsonObject(2).getString("status"));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            long file = Files.size(DATA.resolve("duplex.mv.db"));
+            assertTrue(file > 0);
+            assertEquals(file, Deployments.gauge(deployed, "duplex_data_file_bytes"), "the file's size is published");
+        });
     }
 
     @Test
