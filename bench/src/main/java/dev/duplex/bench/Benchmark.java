@@ -146,8 +146,9 @@ public final class Benchmark {
             row(r, d);
             writes = duplex.gauge("duplex_store_writes") - writes;
             transactions = duplex.gauge("duplex_store_transactions") - transactions;
-            store.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f |", level.name(),
-                    level.sessions() * level.messages(), writes, transactions, writes / Math.max(1, transactions)));
+            store.add(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.2f | %.1f |", level.name(),
+                    level.sessions() * level.messages(), writes, transactions, writes / Math.max(1, transactions),
+                    duplex.gauge("duplex_data_file_bytes") / 1e6));
         }
         line("");
         line("### From a message's sending to the upstream's having read its request (ms; direct in brackets)");
@@ -159,10 +160,11 @@ public final class Benchmark {
         line("|---|---|---|---|---|");
         requests.forEach(this::line);
         line("");
-        line("### Conversation store: writes and the transactions they shared (group commit)");
+        line("### Conversation store: writes and the transactions they shared (group commit), and the embedded"
+                + " database's file after the level (finding 53)");
         line("");
-        line("| level | messages | writes | transactions | writes per transaction |");
-        line("|---|---|---|---|---|");
+        line("| level | messages | writes | transactions | writes per transaction | file MB |");
+        line("|---|---|---|---|---|---|");
         store.forEach(this::line);
         line("");
         line("### Where Duplex's CPU went: its collections (count and the milliseconds they paused it, from its base"
