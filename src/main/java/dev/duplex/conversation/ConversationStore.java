@@ -139,8 +139,7 @@ public class ConversationStore {
                 .setParameter(1, request.conversationId()).getResultList();
         Object[] conversation = found.isEmpty() ? null : (Object[]) found.get(0);
         if (conversation == null || !owner.equals(conversation[0])) {
-            throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + request.conversationId()
-                    + ".");
+            throw notFound(request.conversationId());
         }
         List<Seen> current = new ArrayList<>();
         for (Object row : em.createNativeQuery("SELECT id, role, content FROM message WHERE conversation_id = ?"
@@ -300,9 +299,14 @@ public class ConversationStore {
     private static ConversationEntity owned(EntityManager em, String owner, String id) {
         ConversationEntity conversation = em.find(ConversationEntity.class, id);
         if (conversation == null || !conversation.ownerId().equals(owner)) {
-            throw new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + id + ".");
+            throw notFound(id);
         }
         return conversation;
+    }
+
+    /** One that does not exist and one of another owner get the same answer: no owner learns of another's. */
+    private static DuplexException notFound(String id) {
+        return new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + id + ".");
     }
 
     private static List<MessageEntity> current(EntityManager em, String conversationId) {
