@@ -1,6 +1,6 @@
 package dev.duplex.account;
 
-import dev.duplex.conversation.Database;
+import dev.duplex.database.Database;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.annotation.PostConstruct;

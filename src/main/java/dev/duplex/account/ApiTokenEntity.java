@@ -1,6 +1,6 @@
 package dev.duplex.account;
 
-import dev.duplex.conversation.InstantColumn;
+import dev.duplex.database.InstantColumn;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;

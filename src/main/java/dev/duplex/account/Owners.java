@@ -1,6 +1,5 @@
 package dev.duplex.account;
 
-import dev.duplex.conversation.BrowserIdentity;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,7 +1,7 @@
 package dev.duplex.chat;
 
 import dev.duplex.account.Owners;
-import dev.duplex.conversation.BrowserIdentity;
+import dev.duplex.account.BrowserIdentity;
 import dev.duplex.security.OriginPolicy;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,7 @@
 package dev.duplex.conversation;
 
+import dev.duplex.database.Database;
+import dev.duplex.database.InstantColumn;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.ChatMessage;

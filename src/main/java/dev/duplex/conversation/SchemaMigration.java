@@ -1,5 +1,6 @@
 package dev.duplex.conversation;
 
+import dev.duplex.database.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

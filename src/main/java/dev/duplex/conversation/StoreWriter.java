@@ -1,5 +1,6 @@
 package dev.duplex.conversation;
 
+import dev.duplex.database.Database;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.threads.NamedThreads;

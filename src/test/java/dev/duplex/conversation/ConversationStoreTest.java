@@ -1,7 +1,6 @@
 package dev.duplex.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,15 +30,5 @@ class ConversationStoreTest {
             """)
     void searchMatchesCharactersLiterally(String query, String pattern) {
         assertEquals(pattern, ConversationStore.likePattern(query));
-    }
-
-    @org.junit.jupiter.api.Test
-    void identityCookieIsReadFromAHandshakeHeader() {
-        String id = BrowserIdentity.newId();
-        assertEquals(43, id.length());
-        assertEquals(id, BrowserIdentity.fromHeader("theme=dark; duplex_id=" + id + "; other=1"));
-        assertNull(BrowserIdentity.fromHeader("duplex_id=short"));
-        assertNull(BrowserIdentity.fromHeader("duplex_id=" + id.substring(0, 40) + "<script>"));
-        assertNull(BrowserIdentity.fromHeader(null));
     }
 }

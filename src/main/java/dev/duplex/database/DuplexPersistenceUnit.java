@@ -1,4 +1,4 @@
-package dev.duplex.conversation;
+package dev.duplex.database;
 
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceException;
@@ -87,7 +87,7 @@ final class DuplexPersistenceUnit implements PersistenceUnitInfo {
 
     @Override
     public List<String> getManagedClassNames() {
-        return List.of(ConversationEntity.class.getName(), MessageEntity.class.getName(),
+        return List.of("dev.duplex.conversation.ConversationEntity", "dev.duplex.conversation.MessageEntity",
                 InstantColumn.class.getName(), "dev.duplex.account.UserEntity", "dev.duplex.account.ApiTokenEntity");
     }
 

@@ -1,4 +1,4 @@
-package dev.duplex.conversation;
+package dev.duplex.database;
 
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
@@ -19,7 +19,7 @@ public class InstantColumn implements AttributeConverter<Instant, OffsetDateTime
     }
 
     /** The column's value, for native statements, which no converter sees. */
-    static OffsetDateTime column(Instant instant) {
+    public static OffsetDateTime column(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 

@@ -1,4 +1,4 @@
-package dev.duplex.conversation;
+package dev.duplex.database;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

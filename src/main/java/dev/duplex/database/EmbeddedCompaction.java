@@ -1,4 +1,4 @@
-package dev.duplex.conversation;
+package dev.duplex.database;
 
 import dev.duplex.threads.NamedThreads;
 import java.sql.Connection;

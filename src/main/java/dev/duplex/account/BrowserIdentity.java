@@ -1,4 +1,4 @@
-package dev.duplex.conversation;
+package dev.duplex.account;
 
 import dev.duplex.account.AuthMode;
 import jakarta.servlet.FilterChain;

@@ -1,4 +1,4 @@
-package dev.duplex.conversation;
+package dev.duplex.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
