@@ -81,10 +81,13 @@ public class Database {
     @Gauge(name = "duplex.data.file", unit = "bytes", absolute = true,
             description = "Size of the embedded database's file; 0 when conversations are in a server's data source")
     public long fileBytes() {
+        if (embeddedFile == null) {
+            return 0;
+        }
         try {
-            return embeddedFile == null || !Files.exists(embeddedFile) ? 0 : Files.size(embeddedFile);
+            return Files.size(embeddedFile);
         } catch (IOException e) {
-            return 0; // removed between the two calls
+            return 0; // not created yet, or removed
         }
     }
 
@@ -118,8 +121,8 @@ public class Database {
     /**
      * H2 in files. {@code duplex.data-write-delay-ms} is H2's WRITE_DELAY: 0 (the default) makes every commit
      * reach the file at once, so a killed server loses nothing; more lets H2 write several commits at once, and a
-     * killed server can lose the commits of that last moment. {@link EmbeddedCompaction} keeps the file from
-     * growing without end, every {@code duplex.data-compact-interval-ms} (0: never).
+     * killed server can lose the commits of that last moment. {@link EmbeddedCompaction} slows the file's growth,
+     * every {@code duplex.data-compact-interval-ms} (0: never).
      */
     private DataSource embedded() {
         Path directory = Path.of(dataDir).toAbsolutePath().normalize();

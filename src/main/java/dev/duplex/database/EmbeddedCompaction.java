@@ -14,7 +14,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.mvstore.MVStore;
 
 /**
- * Keeps the embedded database's file from growing without end. H2 writes every commit as a new chunk, and a
+ * Slows the growth of the embedded database's file. H2 writes every commit as a new chunk, and a
  * chunk's space is reused only once none of its pages is live any more; the pages a commit did not change stay
  * live in old, nearly empty chunks. Rewriting those pages into new chunks is H2's compaction, which H2 2.x runs
  * only in its background writer, and that writer does not run with {@code WRITE_DELAY=0} (Duplex's durable
@@ -35,9 +35,11 @@ final class EmbeddedCompaction implements AutoCloseable {
     /** Compact while live pages fill less than this share (%) of the chunks: H2's own background default. */
     private static final int TARGET_FILL_RATE = 90;
     /** The most a compaction rewrites (bytes): about 5 ms of the store's lock on the benchmark's machine. */
-    static final int WRITE_BYTES = 2 << 20;
+    private static final int WRITE_BYTES = 2 << 20;
 
     private final JdbcConnectionPool pool;
+    /** Whether a failure was logged as a warning: later ones are logged at FINE, not every 2 s. */
+    private volatile boolean warned;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("duplex-data-compact"));
 
@@ -57,7 +59,9 @@ final class EmbeddedCompaction implements AutoCloseable {
         try (Connection connection = pool.getConnection()) {
             return store(connection).compact(TARGET_FILL_RATE, WRITE_BYTES);
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not compact the embedded database; its file may grow until a restart", e);
+            LOG.log(warned ? Level.FINE : Level.WARNING,
+                    "Could not compact the embedded database; its file may grow until a restart", e);
+            warned = true;
             return false;
         }
     }
