@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duplex.threads.RunningThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -56,10 +57,10 @@ class EmbeddedCompactionTest {
         JdbcConnectionPool pool = pool("closed");
         try {
             EmbeddedCompaction compaction = EmbeddedCompaction.every(10, pool);
-            assertTrue(running("duplex-data-compact"), "the compaction thread runs");
+            assertTrue(RunningThreads.named("duplex-data-compact") >= 1, "the compaction thread runs");
             compaction.close();
             // a pool's last thread ends just after the pool reports itself terminated; other tests' close too
-            await().atMost(Duration.ofSeconds(5)).until(() -> !running("duplex-data-compact"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> RunningThreads.named("duplex-data-compact") == 0);
         } finally {
             pool.dispose();
         }
@@ -166,10 +167,5 @@ class EmbeddedCompactionTest {
     private JdbcConnectionPool pool(String name) {
         return JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve(name).resolve("duplex")
                 + ";WRITE_DELAY=0;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE", "duplex", "duplex");
-    }
-
-    private static boolean running(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(thread -> thread.getName().startsWith(prefix) && thread.isAlive());
     }
 }

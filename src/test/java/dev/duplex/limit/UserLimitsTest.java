@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.database.Database;
+import dev.duplex.threads.RunningThreads;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import jakarta.persistence.Query;
@@ -201,13 +202,8 @@ class UserLimitsTest {
     @Test
     void theTimerThreadEndsWithTheBean() {
         UserLimits limits = limits(new LimitTable());
-        assertTrue(limitThreads() >= 1, "the timer thread runs");
+        assertTrue(RunningThreads.named("duplex-limits-") >= 1, "the timer thread runs");
         limits.stop();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> limitThreads() == 0);
-    }
-
-    private static long limitThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("duplex-limits-") && thread.isAlive()).count();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> RunningThreads.named("duplex-limits-") == 0);
     }
 }
