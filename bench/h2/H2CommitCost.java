@@ -82,7 +82,7 @@ public class H2CommitCost {
                     }
                     if (t % (rate * 10) == 0) {
                         System.out.printf("%d s, turn %d: file %.1f MB%n", (System.nanoTime() - started) / 1_000_000_000L,
-                                t, Files.size(dir.resolve("duplex.mv.db")) / 1e6);
+                                t, megabytes(dir));
                     }
                 }
                 if (t == turns / 4) {
@@ -102,15 +102,15 @@ public class H2CommitCost {
                 begins[t] = begun - committing;
                 ends[t] = System.nanoTime() - ending;
                 if ((t + 1) % 10_000 == 0) {
-                    System.out.printf("turn %d: file %.0f MB, %s%n", t + 1, Files.size(dir.resolve("duplex.mv.db"))
-                            / 1e6, percentiles("begin's commit", Arrays.copyOfRange(begins, t - 9_999, t + 1)));
+                    System.out.printf("turn %d: file %.0f MB, %s%n", t + 1, megabytes(dir),
+                            percentiles("begin's commit", Arrays.copyOfRange(begins, t - 9_999, t + 1)));
                 }
             }
             long[] measured = Arrays.copyOfRange(begins, turns / 4, turns);
             System.out.println("after the first quarter: " + percentiles("begin's commit", measured) + "; "
                     + percentiles("end's commit", Arrays.copyOfRange(ends, turns / 4, turns)));
             System.out.printf("H2 wrote %.1f KB per turn (two commits); the file is %.1f MB%n",
-                    (written(c) - writtenBefore) / 1024.0 / measured.length, Files.size(dir.resolve("duplex.mv.db")) / 1e6);
+                    (written(c) - writtenBefore) / 1024.0 / measured.length, megabytes(dir));
             compaction.shutdownNow();
         }
     }
@@ -198,6 +198,11 @@ public class H2CommitCost {
         if (checkpoint) {
             statement.execute("CHECKPOINT");
         }
+    }
+
+    /** The database file's size now. */
+    private static double megabytes(Path dir) throws java.io.IOException {
+        return Files.size(dir.resolve("duplex.mv.db")) / 1e6;
     }
 
     private static long written(Connection c) throws SQLException {
