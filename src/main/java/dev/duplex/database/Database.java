@@ -60,15 +60,24 @@ public class Database {
     @PostConstruct
     void open() {
         dataSource = jndiName.filter(name -> !name.isBlank()).map(Database::lookup).orElseGet(this::embedded);
-        entityManagers = DuplexPersistenceUnit.open(dataSource);
+        try {
+            entityManagers = DuplexPersistenceUnit.open(dataSource);
+        } catch (RuntimeException e) {
+            closeEmbedded(); // a failed start must not keep the file locked for the next deployment
+            throw e;
+        }
     }
 
     @PreDestroy
     void close() {
+        entityManagers.close();
+        closeEmbedded();
+    }
+
+    private void closeEmbedded() {
         if (compaction != null) {
             compaction.close();
         }
-        entityManagers.close();
         if (embedded != null) {
             embedded.dispose();
         }
