@@ -2,9 +2,7 @@ package dev.duplex.chat;
 
 import dev.duplex.stream.UpstreamClient;
 import jakarta.inject.Inject;
-import jakarta.servlet.ServletContextEvent;
-import jakarta.servlet.ServletContextListener;
-import jakarta.servlet.annotation.WebListener;
+import jakarta.servlet.http.HttpServlet;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -16,25 +14,31 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * closed with 1001 so it reconnects elsewhere. Runs when the web application stops, before its CDI beans
  * (the HTTP client, the store writer) are destroyed.
  *
+ * <p>A servlet with no mapping, loaded at startup (web.xml), for its {@link #destroy}: the Servlet specification
+ * destroys every servlet before it tells any context listener that the application stops, and WildFly's
+ * WebSocket implementation closes every session in a listener of its own. As a listener this ran after that on
+ * WildFly, and the clients got 1001 without their answers' last frames.
+ *
  * <p>Threading: called once, by the container.
  */
-@WebListener
-public class GracefulShutdown implements ServletContextListener {
+public class GracefulShutdown extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
 
     private static final Logger LOG = Logger.getLogger(GracefulShutdown.class.getName());
 
     @Inject
-    ChatSessions sessions;
+    transient ChatSessions sessions;
 
     @Inject
-    UpstreamClient upstream;
+    transient UpstreamClient upstream;
 
     @Inject
     @ConfigProperty(name = "duplex.shutdown.drain-ms", defaultValue = "10000")
     long drainMs;
 
     @Override
-    public void contextDestroyed(ServletContextEvent event) {
+    public void destroy() {
         sessions.refuseNewWork();
         int running = upstream.runningGenerations();
         if (running > 0) {
