@@ -1,0 +1,257 @@
+package dev.duplex.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Duplex on WildFly, set up as docs/operations.md tells an operator: the server's standalone-microprofile
+ * configuration, {@code server-config/wildfly/duplex.cli} applied with the CLI, the WAR deployed. A browser signs in
+ * with the form, chats over WildFly's WebSocket with a real upstream on loopback, cancels, and reads its
+ * conversation back over REST. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
+ * browsers (the shared database already has accounts, so no first admin is created there).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WildFlyIT {
+
+    private static final String ADMIN_PASSWORD = "wildfly-admin-password-1";
+    private static final boolean POSTGRESQL = "PostgreSQL".equals(System.getProperty("duplex.it.database"));
+    private static final FakeUpstream UPSTREAM = FakeUpstream.startUnchecked();
+    private static WildFlyProcess server;
+    private static SignedIn admin;
+    private static Browser browser;
+
+    @BeforeAll
+    static void startWildFly() throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "duplex.data-dir", Deployments.dataDir().toString(),
+                "duplex.upstream.base-url", UPSTREAM.baseUrl(),
+                "duplex.upstream.model", "gpt-test",
+                "duplex.upstream.api-key", "sk-wildfly",
+                "duplex.auth.bootstrap-admin", "root",
+                "duplex.auth.bootstrap-password", ADMIN_PASSWORD,
+                "duplex.shutdown.drain-ms", "1000"));
+        if (POSTGRESQL) {
+            settings.put("duplex.auth.mode", "anonymous");
+        }
+        server = WildFlyProcess.start("wildfly", settings);
+        server.cli(Path.of("server-config/wildfly/duplex.cli"), Path.of("."));
+        if (POSTGRESQL) {
+            server.removeModule("org.postgresql");
+            server.cli(Path.of("server-config/wildfly/postgresql.cli"), Path.of("target")); // the driver is there
+        }
+        server.deployDuplex();
+        signIn();
+    }
+
+    private static void signIn() throws Exception {
+        if (POSTGRESQL) {
+            browser = browser == null ? new Browser(server.url()) : browser;
+        } else {
+            admin = SignedIn.attempt(server.url(), "root", ADMIN_PASSWORD);
+        }
+    }
+
+    @AfterEach
+    void nothingLeftOpenUpstream() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.openStreams() == 0);
+    }
+
+    @AfterAll
+    static void stopWildFly() throws Exception {
+        try {
+            if (server != null) {
+                assertStopsCleanly();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            UPSTREAM.close();
+        }
+    }
+
+    /**
+     * Undeploying Duplex (an operator replacing the WAR) while an answer streams: the client gets the answer's
+     * {@code shutting_down} end and 1001 (GracefulShutdown runs before Undertow closes the WebSockets), and the
+     * answer is saved as interrupted.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void anUndeployedDuplexEndsTheAnswerStillStreamingAndSavesIt() throws Exception {
+        String conversation;
+        try (WsClient client = streamingClient("Stream while it is undeployed")) {
+            conversation = client.next("start").getString("conversation_id");
+            client.next("token");
+            CompletableFuture<Void> undeployed = CompletableFuture.runAsync(() -> {
+                try {
+                    server.undeployDuplex();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            JsonObject cut = WsClient.last(client.untilTerminal());
+            assertEquals("shutting_down", cut.getString("code"), cut.toString());
+            assertTrue(cut.getBoolean("partial"));
+            assertEquals(1001, client.awaitCloseCode());
+            undeployed.join();
+        }
+        assertTrue(UPSTREAM.last("Stream while it is undeployed").awaitEnd(2000), "the upstream connection closed");
+        server.deployDuplex();
+        signIn();
+        assertSavedInterrupted(conversation);
+    }
+
+    /**
+     * Last (it stops the server): SIGTERM while an answer streams. WildFly suspends first, which closes every
+     * WebSocket with 1001 at once (Undertow's, before any application code runs); the answer goes on for the drain
+     * period, then is saved as interrupted: the data source outlives Duplex (jboss-web.xml's reference).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aStoppedServerSavesTheAnswerStillStreaming() throws Exception {
+        String conversation;
+        try (WsClient client = streamingClient("Stream while it stops")) {
+            conversation = client.next("start").getString("conversation_id");
+            client.next("token");
+            assertStopsCleanly();
+            assertEquals(1001, client.awaitCloseCode());
+        }
+        assertTrue(UPSTREAM.last("Stream while it stops").awaitEnd(2000), "the upstream connection closed");
+        server.restart();
+        signIn();
+        assertSavedInterrupted(conversation);
+    }
+
+    private static WsClient streamingClient(String question) {
+        UPSTREAM.on(question, OpenAiSse.endless(20));
+        WsClient client = connect();
+        client.send("{\"type\":\"message\",\"content\":\"" + question + "\"}");
+        return client;
+    }
+
+    private static void assertSavedInterrupted(String conversation) throws Exception {
+        JsonObject answer = get("conversations/" + conversation).getJsonArray("messages").getJsonObject(1);
+        assertEquals("interrupted", answer.getString("status"), answer.toString());
+        assertTrue(answer.getString("content").startsWith("w1 "), answer.toString());
+        assertEquals("shutting_down", answer.getJsonObject("error").getString("code"));
+    }
+
+    /** SIGTERM: WildFly exits with 0, and its log has no error, no warning of an answer not saved. */
+    private static void assertStopsCleanly() throws Exception {
+        assertEquals(0, server.stop(), "WildFly's exit status after SIGTERM");
+        String log = server.logText();
+        assertTrue(log.contains("WFLYSRV0050"), "WildFly stopped: " + server.log);
+        assertFalse(log.lines().anyMatch(line -> line.contains("ERROR") || line.contains("SEVERE")
+                || line.contains("Could not save")), "no error in WildFly's log: " + server.log);
+    }
+
+    @Test
+    void anAnswerStreamsOverWildFlysWebSocketAndIsStored() throws Exception {
+        UPSTREAM.on("Hello WildFly", OpenAiSse.tokens(List.of("Served ", "by ", "Undertow."), 10));
+        String conversation;
+        try (WsClient client = connect()) {
+            client.send("{\"type\":\"message\",\"content\":\"Hello WildFly\"}");
+            List<JsonObject> frames = client.untilTerminal();
+            JsonObject start = frames.get(0);
+            assertEquals("start", start.getString("type"), frames.toString());
+            assertEquals("gpt-test", start.getString("model"));
+            conversation = start.getString("conversation_id");
+            assertEquals("Served by Undertow.", WsClient.text(frames));
+            JsonObject end = WsClient.last(frames);
+            assertEquals("end", end.getString("type"), frames.toString());
+            assertEquals("stop", end.getString("finish_reason"));
+            assertEquals(3, end.getJsonObject("usage").getInt("output_tokens"));
+            assertFalse(end.getJsonObject("usage").containsKey("estimated"), "the provider's own count");
+        }
+        FakeUpstream.Exchange request = UPSTREAM.last("Hello WildFly");
+        assertEquals("Bearer sk-wildfly", request.headers.get("authorization"));
+        assertTrue(request.json().getBoolean("stream"));
+
+        // JSON-B's names (not Jackson's, which WildFly's RESTEasy prefers when a library uses its annotations)
+        JsonObject stored = get("conversations/" + conversation);
+        JsonArray messages = stored.getJsonArray("messages");
+        assertEquals(2, messages.size(), stored.toString());
+        assertEquals("Hello WildFly", messages.getJsonObject(0).getString("content"));
+        JsonObject answer = messages.getJsonObject(1);
+        assertEquals("Served by Undertow.", answer.getString("content"));
+        assertEquals("complete", answer.getString("status"));
+        assertEquals("stop", answer.getString("finish_reason"));
+        assertTrue(answer.containsKey("created_at"), answer.toString());
+        assertEquals(3, answer.getJsonObject("usage").getInt("output_tokens"));
+    }
+
+    @Test
+    void cancelClosesTheUpstreamConnection() throws Exception {
+        UPSTREAM.on("Go on forever", OpenAiSse.endless(20));
+        try (WsClient client = connect()) {
+            client.send("{\"type\":\"message\",\"content\":\"Go on forever\"}");
+            client.next("start");
+            client.next("token");
+            client.send("{\"type\":\"cancel\"}");
+            JsonObject end = WsClient.last(client.untilTerminal());
+            assertEquals("cancelled", end.getString("finish_reason"), end.toString());
+            assertTrue(UPSTREAM.last("Go on forever").awaitEnd(2000), "the upstream saw its connection closed");
+            client.send("{\"type\":\"ping\"}");
+            assertEquals("pong", client.next().getString("type"));
+        }
+    }
+
+    @Test
+    void theCliScriptsConfigurationAndTheHealthCheckAreDuplexs() throws Exception {
+        JsonObject models = get("models");
+        assertTrue(models.toString().contains("\"claude-sonnet\""), "duplex.cli's config source is read: " + models);
+        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.management("/health/ready"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        JsonObject database = ((JsonObject) Browser.parse(health)).getJsonArray("checks").stream()
+                .map(JsonObject.class::cast).filter(check -> check.getString("name").equals("duplex-database"))
+                .findFirst().orElseThrow(() -> new AssertionError("no duplex-database check: " + health));
+        assertEquals("UP", database.getString("status"));
+        assertTrue(database.getJsonObject("data").getString("database").startsWith(POSTGRESQL ? "PostgreSQL" : "H2"),
+                database.toString());
+    }
+
+    @Test
+    void aBrowserThatHasNotSignedInIsRefused() throws Exception {
+        if (POSTGRESQL) {
+            return; // anonymous browsers there
+        }
+        HttpResponse<String> me = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                Deployments.base(server.url()).resolve("api/me")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, me.statusCode(), me.body());
+        CompletionException refused = assertThrows(CompletionException.class,
+                () -> WsClient.connect(Deployments.chat(server.url())));
+        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+    }
+
+    private static WsClient connect() {
+        return POSTGRESQL ? browser.connect() : admin.connect();
+    }
+
+    private static JsonObject get(String apiPath) throws Exception {
+        return POSTGRESQL ? browser.getJson(apiPath) : admin.json("api/" + apiPath);
+    }
+}
