@@ -26,12 +26,17 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Duplex on WildFly, set up as docs/operations.md tells an operator: the server's standalone-microprofile
- * configuration, {@code server-config/wildfly/duplex.cli} applied with the CLI, the WAR deployed. A browser signs in
- * with the form, chats over WildFly's WebSocket with a real upstream on loopback, cancels, and reads its
- * conversation back over REST. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
+ * configuration, {@code server-config/wildfly/duplex.cli} applied with the CLI, the WAR deployed (at
+ * {@code /duplex}). A client signs in with the form, chats over WildFly's WebSocket with a real upstream on
+ * loopback, cancels, and reads its conversation back over REST; Chromium does the same through the page; Duplex is
+ * undeployed, then the server stopped, each in the middle of an answer. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
  * browsers (the shared database already has accounts, so no first admin is created there).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -202,6 +207,32 @@ class WildFlyIT {
         assertEquals("stop", answer.getString("finish_reason"));
         assertTrue(answer.containsKey("created_at"), answer.toString());
         assertEquals(3, answer.getJsonObject("usage").getInt("output_tokens"));
+    }
+
+    @Test
+    void inARealBrowserThePageUnderDuplexSignsInAndStreamsAnAnswer() throws Exception {
+        UPSTREAM.on("from the page on WildFly", OpenAiSse.tokens(List.of("Paged ", "through ", "Undertow."), 5));
+        ChromeDriver browser = Chromium.start();
+        try {
+            browser.get(Deployments.base(server.url()).toString());
+            if (!POSTGRESQL) {
+                await().until(() -> browser.getCurrentUrl().endsWith("/duplex/login.html"));
+                browser.findElement(By.id("username")).sendKeys("root");
+                browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
+                browser.findElement(By.id("sign-in")).click();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
+                    browser.findElement(By.id("connection-text")).getAttribute("data-state")));
+            WebElement input = browser.findElement(By.id("input"));
+            input.sendKeys("from the page on WildFly");
+            input.sendKeys(Keys.ENTER);
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser
+                    .findElements(By.cssSelector("li.turn.assistant[data-state=done]")).size() == 1);
+            assertEquals("Paged through Undertow.",
+                    browser.findElement(By.cssSelector("li.turn.assistant .content")).getText());
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test
