@@ -74,7 +74,8 @@ public final class Benchmark {
         line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores" + (options.containsKey("duplex-cpus")
                 ? " for the load generator and the upstream, Duplex on CPUs " + options.get("duplex-cpus") : "") + ", "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-                + ". Duplex on Payara Micro (pid " + duplex.pid() + "), fake upstream and load generator in separate"
+                + ". Duplex on " + (options.getOrDefault("server", "payara").equals("wildfly") ? "WildFly" : "Payara Micro")
+                + " (pid " + duplex.pid() + "), fake upstream and load generator in separate"
                 + " processes, all on this machine. Duplex's JVM options: `" + duplexJvm + "`.");
         line("");
         List<Level> levels = options.containsKey("idle-only") || options.containsKey("stalled-only") ? List.of()
@@ -387,12 +388,8 @@ public final class Benchmark {
     }
 
     private void startDuplex() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = Path.of("bench", "target", "payara.log");
+        int port = freePort();
+        Path log = Path.of("bench", "target", options.getOrDefault("server", "payara") + ".log");
         Files.createDirectories(log.getParent());
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.getOrDefault("heap", "1g")));
         jvm.addAll(recommendedJvmOptions());
@@ -404,22 +401,14 @@ public final class Benchmark {
         if (options.containsKey("duplex-cpus")) { // Duplex on its own cores: see docs/benchmarks.md, finding 40
             command.addAll(List.of("taskset", "-c", options.get("duplex-cpus")));
         }
-        command.add(java);
-        command.addAll(jvm);
         if (options.containsKey("jfr")) {
-            command.add("-XX:StartFlightRecording=filename=" + Path.of("bench", "target", "duplex.jfr").toAbsolutePath()
+            jvm.add("-XX:StartFlightRecording=filename=" + Path.of("bench", "target", "duplex.jfr").toAbsolutePath()
                     + ",settings=profile,dumponexit=true");
         }
-        command.addAll(List.of(
-                "-Djava.io.tmpdir=" + Path.of("bench", "target").toAbsolutePath(),
-                "-jar", options.getOrDefault("micro", "target/payara-micro-6.2025.10.jar"), "--nocluster",
-                "--port", Integer.toString(port), "--contextroot", "/",
-                "--prebootcommandfile", options.getOrDefault("preboot", "server-config/payara/tuning.asadmin"),
-                "--deploy", options.getOrDefault("war", "target/duplex.war")));
-        if (options.containsKey("micro-options")) {
-            command.addAll(List.of(options.get("micro-options").split(" ")));
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        jvm.add("-Djava.io.tmpdir=" + Path.of("bench", "target").toAbsolutePath());
+        boolean wildFly = options.getOrDefault("server", "payara").equals("wildfly");
+        ProcessBuilder builder = wildFly ? wildFly(command, jvm, port) : payaraMicro(command, jvm, port);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DUPLEX_UPSTREAM_BASE_URL", upstreamBase + "/v1");
         builder.environment().put("DUPLEX_UPSTREAM_MODEL", "bench");
         builder.environment().put("DUPLEX_DEMO_ENABLED", "false");
@@ -434,7 +423,10 @@ public final class Benchmark {
         Path data = Path.of("bench", "target", "duplex-data").toAbsolutePath();
         deleteTree(data);
         builder.environment().put("DUPLEX_DATA_DIR", data.toString());
-        duplex = new ServerProcess(builder.start(), URI.create("http://localhost:" + port + "/"));
+        Process started = builder.start();
+        // on WildFly the measured process is the JVM that standalone.sh starts
+        long pid = wildFly ? wildFlyJvm(started) : started.pid();
+        duplex = new ServerProcess(started, pid, URI.create("http://localhost:" + port + "/"));
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
@@ -450,6 +442,68 @@ public final class Benchmark {
             TimeUnit.MILLISECONDS.sleep(500);
         }
         throw new IllegalStateException("Duplex did not start; see " + log);
+    }
+
+    private ProcessBuilder payaraMicro(List<String> command, List<String> jvm, int port) {
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvm);
+        command.addAll(List.of(
+                "-jar", options.getOrDefault("micro", "target/payara-micro-6.2025.10.jar"), "--nocluster",
+                "--port", Integer.toString(port), "--contextroot", "/",
+                "--prebootcommandfile", options.getOrDefault("preboot", "server-config/payara/tuning.asadmin"),
+                "--deploy", options.getOrDefault("war", "target/duplex.war")));
+        if (options.containsKey("micro-options")) {
+            command.addAll(List.of(options.get("micro-options").split(" ")));
+        }
+        return new ProcessBuilder(command);
+    }
+
+    /**
+     * WildFly (the server {@code mvn verify} unpacks, or {@code --wildfly HOME}) in its standalone-microprofile
+     * configuration, in a base folder of the run's own under bench/target, with the WAR as ROOT.war (at /) and
+     * Duplex's settings from the environment, as with Payara Micro. No MicroProfile Metrics there: the store's
+     * gauges and the collections read as NaN or 0 in the report.
+     */
+    private ProcessBuilder wildFly(List<String> command, List<String> jvm, int port) throws IOException {
+        Path home = Path.of(options.getOrDefault("wildfly", "target/wildfly-dist/wildfly-38.0.1.Final")).toAbsolutePath();
+        Path base = Path.of("bench", "target", "wildfly-base").toAbsolutePath();
+        deleteTree(base);
+        Files.createDirectories(base);
+        try (var files = Files.walk(home.resolve("standalone/configuration"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, base.resolve("configuration").resolve(
+                        home.resolve("standalone/configuration").relativize(file).toString()));
+            }
+        }
+        Files.createDirectories(base.resolve("deployments"));
+        Files.copy(Path.of(options.getOrDefault("war", "target/duplex.war")), base.resolve("deployments/ROOT.war"));
+        command.addAll(List.of(home.resolve("bin/standalone.sh").toString(), "-c", "standalone-microprofile.xml",
+                "-Djboss.server.base.dir=" + base, "-Djboss.http.port=" + port,
+                "-Djboss.https.port=" + freePort(), "-Djboss.management.http.port=" + freePort()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("JAVA_OPTS", String.join(" ", jvm) + " -Djava.net.preferIPv4Stack=true"
+                + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true"); // SIGTERM passed on to the JVM
+        return builder;
+    }
+
+    private static long wildFlyJvm(Process script) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            var jvm = script.descendants().filter(p -> p.info().commandLine().orElse("").contains("jboss-modules"))
+                    .findFirst();
+            if (jvm.isPresent()) {
+                return jvm.get().pid();
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException("standalone.sh started no JVM");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
     }
 
     private void stop() throws InterruptedException {

@@ -12,23 +12,28 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** A child process under test (Duplex on Payara Micro): its CPU time, RSS and heap, read from outside. */
+/**
+ * A child process under test (Duplex on Payara Micro or WildFly): its CPU time, RSS and heap, read from outside.
+ * The measured JVM is {@code pid}: the process itself on Payara Micro, the JVM its start script runs on WildFly.
+ */
 final class ServerProcess implements AutoCloseable {
 
     /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ) on every common build. */
     private static final double TICKS_PER_SECOND = 100.0;
 
     private final Process process;
+    private final long pid;
     private final URI base;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    ServerProcess(Process process, URI base) {
+    ServerProcess(Process process, long pid, URI base) {
         this.process = process;
+        this.pid = pid;
         this.base = base;
     }
 
     long pid() {
-        return process.pid();
+        return pid;
     }
 
     URI base() {
@@ -117,6 +122,7 @@ final class ServerProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
