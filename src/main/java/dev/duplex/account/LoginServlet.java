@@ -1,5 +1,6 @@
 package dev.duplex.account;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -7,14 +8,22 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
 
 /**
  * The end of the sign-in form's POST (the credentials were checked by {@link DuplexAuthentication}) and of sign
  * out. Both answer with a redirect (303), so reloading the next page never posts the form again. A successful
- * sign-in gets a new session id, which closes session fixation.
+ * sign-in gets a new session id, which closes session fixation. Signing out of a session that signed in at an
+ * OpenID provider goes on to the provider's end-session endpoint, when it has one.
  */
 @WebServlet(urlPatterns = {"/login", "/logout", OidcSignIn.CALLBACK})
 public class LoginServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient OidcSignIn oidc;
 
     /** Back from the OpenID provider, signed in (else the mechanism answered 401 already). */
     @Override
@@ -33,12 +42,13 @@ public class LoginServlet extends HttpServlet {
             throws IOException, ServletException {
         String base = request.getContextPath() + "/";
         if (request.getServletPath().equals("/logout")) {
+            Optional<URI> atProvider = oidc.endSessionRedirect(request); // needs the session's ID token
             request.logout();
             HttpSession session = request.getSession(false);
             if (session != null) {
                 session.invalidate();
             }
-            redirect(response, base + "login.html");
+            redirect(response, atProvider.map(URI::toString).orElse(base + "login.html"));
             return;
         }
         if (request.getUserPrincipal() == null) {

@@ -2,6 +2,7 @@ package dev.duplex.account;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -16,6 +17,7 @@ import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.LogoutRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
@@ -50,6 +52,8 @@ public class OidcSignIn {
     static final String CALLBACK = "/oidc/callback";
     private static final Logger LOG = Logger.getLogger(OidcSignIn.class.getName());
     private static final String PENDING = "dev.duplex.oidc.pending";
+    /** The ID token this session signed in with: the hint the provider's end-session endpoint asks for. */
+    private static final String ID_TOKEN = "dev.duplex.oidc.id-token";
 
     // Optional, not defaultValue = "": MicroProfile Config treats an empty default as no value at all
     @Inject
@@ -139,10 +143,38 @@ public class OidcSignIn {
             String username = name instanceof String text && !text.isBlank() ? text : claims.getSubject();
             Object groups = claims.getClaim(groupsClaim);
             boolean admin = groups instanceof List<?> list && list.contains(adminGroup);
+            session.setAttribute(ID_TOKEN, idToken.serialize());
             return Optional.of(new Identity(username, admin));
         } catch (IOException | ParseException | com.nimbusds.jose.JOSEException
                  | com.nimbusds.jose.proc.BadJOSEException e) {
             LOG.log(Level.INFO, "OpenID Connect sign-in failed", e);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where to send a browser that signs out so that it signs out of the provider as well (OpenID Connect
+     * RP-Initiated Logout): the provider's {@code end_session_endpoint}, with the session's ID token as the hint and
+     * Duplex's page to come back to (which then sends the browser to sign in again). Empty when the session did not
+     * sign in at the provider, or the provider publishes no such endpoint: the sign-out is then Duplex's alone.
+     * Call it before the session is invalidated.
+     */
+    Optional<URI> endSessionRedirect(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object idToken = session == null ? null : session.getAttribute(ID_TOKEN);
+        if (idToken == null) {
+            return Optional.empty();
+        }
+        try {
+            URI endpoint = provider().metadata().getEndSessionEndpointURI();
+            if (endpoint == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new LogoutRequest(endpoint, JWTParser.parse((String) idToken), null,
+                    new ClientID(clientId.orElseThrow()), URI.create(base(request) + request.getContextPath() + "/"),
+                    new State(), null).toURI());
+        } catch (IOException | java.text.ParseException e) {
+            LOG.log(Level.INFO, "Signed out of Duplex only: the OpenID provider's end-session endpoint is unknown", e);
             return Optional.empty();
         }
     }
@@ -167,9 +199,13 @@ public class OidcSignIn {
     }
 
     private static URI callback(HttpServletRequest request) {
+        return URI.create(base(request) + request.getContextPath() + CALLBACK);
+    }
+
+    /** Scheme, host and port the browser used. */
+    private static String base(HttpServletRequest request) {
         StringBuffer url = request.getRequestURL();
-        String base = url.substring(0, url.length() - request.getRequestURI().length());
-        return URI.create(base + request.getContextPath() + CALLBACK);
+        return url.substring(0, url.length() - request.getRequestURI().length());
     }
 
     private record Provider(OIDCProviderMetadata metadata, IDTokenValidator validator) {

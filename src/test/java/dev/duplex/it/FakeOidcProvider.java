@@ -33,8 +33,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * An OpenID Connect provider on 127.0.0.1 speaking the real protocol: discovery, the authorization endpoint (which
  * signs in {@link #user} at once, as a provider with a live session does), the token endpoint (client secret by
- * HTTP Basic, PKCE S256 checked) answering an RS256 ID token, and the JWK set. {@link #forge} signs ID tokens
- * with a key the JWK set does not publish.
+ * HTTP Basic, PKCE S256 checked) answering an RS256 ID token, the JWK set, and the end-session endpoint of
+ * RP-Initiated Logout (each call kept in {@link #logouts}, then back to its {@code post_logout_redirect_uri}).
+ * {@link #forge} signs ID tokens with a key the JWK set does not publish.
  */
 final class FakeOidcProvider implements AutoCloseable, AfterAllCallback {
 
@@ -44,6 +45,10 @@ final class FakeOidcProvider implements AutoCloseable, AfterAllCallback {
     volatile String user = "olivia";
     volatile List<String> groups = List.of();
     volatile boolean forge;
+    /** The last ID token the token endpoint issued. */
+    volatile String lastIdToken;
+    /** The query parameters of each call to the end-session endpoint. */
+    final List<Map<String, String>> logouts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final HttpServer server;
     private final RSAKey key;
@@ -67,11 +72,13 @@ final class FakeOidcProvider implements AutoCloseable, AfterAllCallback {
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
                  "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],
                  "id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"],
-                 "token_endpoint_auth_methods_supported":["client_secret_basic"]}""".formatted(issuer())));
+                 "token_endpoint_auth_methods_supported":["client_secret_basic"],
+                 "end_session_endpoint":"%1$s/logout"}""".formatted(issuer())));
         server.createContext("/jwks", exchange -> json(exchange, 200,
                 new JWKSet(key.toPublicJWK()).toString()));
         server.createContext("/authorize", this::authorize);
         server.createContext("/token", this::token);
+        server.createContext("/logout", this::logout);
         server.start();
     }
 
@@ -117,11 +124,20 @@ final class FakeOidcProvider implements AutoCloseable, AfterAllCallback {
                     .claim("groups", grant.groups()).build();
             SignedJWT idToken = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims);
             idToken.sign(new RSASSASigner(forge ? otherKey : key));
+            lastIdToken = idToken.serialize();
             json(exchange, 200, "{\"access_token\":\"at-" + UUID.randomUUID() + "\",\"token_type\":\"Bearer\","
                     + "\"expires_in\":300,\"id_token\":\"" + idToken.serialize() + "\"}");
         } catch (JOSEException e) {
             json(exchange, 500, "{\"error\":\"server_error\"}");
         }
+    }
+
+    private void logout(HttpExchange exchange) throws IOException {
+        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+        logouts.add(query);
+        exchange.getResponseHeaders().add("Location", query.get("post_logout_redirect_uri"));
+        exchange.sendResponseHeaders(302, -1);
+        exchange.close();
     }
 
     private static String s256(String verifier) {

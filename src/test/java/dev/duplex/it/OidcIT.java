@@ -108,6 +108,29 @@ class OidcIT {
         assertEquals(401, forged.get("api/me").statusCode());
     }
 
+    @Test
+    void signingOutOfDuplexSignsOutOfTheProviderToo() throws Exception {
+        PROVIDER.user = "petra";
+        Browser petra = signIn();
+        String idToken = PROVIDER.lastIdToken;
+        HttpResponse<String> out = petra.post("logout", "");
+        assertEquals(303, out.statusCode(), out.body());
+        URI endSession = URI.create(out.headers().firstValue("Location").orElseThrow());
+        assertTrue(endSession.toString().startsWith(PROVIDER.issuer() + "/logout?"), endSession.toString());
+        assertEquals(401, petra.get("api/me").statusCode(), "signed out of Duplex at once");
+
+        int before = PROVIDER.logouts.size();
+        HttpResponse<String> atProvider = petra.send(endSession);
+        assertEquals(302, atProvider.statusCode());
+        Map<String, String> logout = PROVIDER.logouts.get(before);
+        assertEquals(idToken, logout.get("id_token_hint"), "the ID token petra signed in with");
+        assertEquals(FakeOidcProvider.CLIENT_ID, logout.get("client_id"));
+        assertEquals(Deployments.base(deployed).toString(), logout.get("post_logout_redirect_uri"));
+        URI back = URI.create(atProvider.headers().firstValue("Location").orElseThrow());
+        assertTrue(petra.send(back).headers().firstValue("Location").orElse("")
+                .startsWith(PROVIDER.issuer() + "/authorize?"), "back at Duplex, the browser must sign in again");
+    }
+
     /** A browser that went to the provider and came back signed in, following every redirect by hand. */
     private Browser signIn() throws Exception {
         Browser browser = new Browser();
