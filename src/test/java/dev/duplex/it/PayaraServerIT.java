@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,17 +75,8 @@ class PayaraServerIT extends WithServerProcess {
     }
 
     private static void asadmin(Path asadmin, List<String> arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(asadmin.toString()));
-        command.addAll(arguments);
-        Path out = Files.createTempFile(Path.of("target").toAbsolutePath(), "asadmin-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("AS_JAVA", System.getProperty("java.home"));
-        Process process = builder.start();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("asadmin " + arguments + " did not finish");
-        }
-        assertEquals(0, process.exitValue(), "asadmin " + arguments + ": " + Files.readString(out));
+        AdminTool.run(Path.of("target"), Map.of("AS_JAVA", System.getProperty("java.home")),
+                concat(List.of(asadmin.toString()), arguments));
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

@@ -1,7 +1,6 @@
 package dev.duplex.it;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -195,17 +194,9 @@ final class WildFlyProcess implements AutoCloseable {
     }
 
     private void run(Path directory, String what) throws IOException, InterruptedException {
-        Path cliLog = Files.createTempFile(Path.of("target").toAbsolutePath(), "jboss-cli-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
-                "--controller=localhost:" + managementPort, what)
-                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(cliLog.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process cli = builder.start();
-        if (!cli.waitFor(120, TimeUnit.SECONDS)) {
-            cli.destroyForcibly();
-            throw new AssertionError("jboss-cli did not finish " + what);
-        }
-        assertEquals(0, cli.exitValue(), what + ": " + Files.readString(cliLog));
+        AdminTool.run(directory, Map.of("JAVA_HOME", System.getProperty("java.home")),
+                List.of(home.resolve("bin/jboss-cli.sh").toString(), "--connect",
+                        "--controller=localhost:" + managementPort, what));
     }
 
     private static void copyFolder(Path from, Path to) throws IOException {
