@@ -1,5 +1,6 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,9 @@ class PayaraServerIT extends WithServerProcess {
             asadmin(asadmin, "--port", admin, "undeploy", "duplex");
         } finally {
             asadmin(asadmin, concat(List.of("stop-domain"), domain));
+            // stop-domain returns once the admin port is closed; the domain's JVM may still be exiting
+            await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.allProcesses().noneMatch(process ->
+                    process.info().commandLine().orElse("").contains(domains.toString())));
         }
         String log = Files.readString(domains.resolve("duplex/logs/server.log"), StandardCharsets.UTF_8);
         assertTrue(log.contains("Conversations are stored in the embedded database under"), "Duplex started");
