@@ -228,6 +228,34 @@ class ConversationsIT {
         }
     }
 
+    /**
+     * An answer of 1.5 million characters, streamed for about 3 s: the periodic saves (every 200 ms here) append
+     * to a stored prefix that grows past a million characters, and the final save writes it whole.
+     */
+    @Test
+    void anAnswerOfMillionsOfCharactersIsStoredWhole() throws Exception {
+        List<String> pieces = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            pieces.add(String.format("%05d", i) + "x".repeat(9_995));
+        }
+        UPSTREAM.on("Write a long one", OpenAiSse.tokens(pieces, 20));
+        Browser browser = new Browser(deployed);
+        try (WsClient client = browser.connect()) {
+            client.send("{\"content\":\"Write a long one\"}");
+            String conversation = client.next("start").getString("conversation_id");
+            List<JsonObject> frames = client.untilTerminal();
+            assertEquals("end", WsClient.last(frames).getString("type"));
+            String expected = String.join("", pieces);
+            assertEquals(expected.length(), WsClient.text(frames).length(), "the client got it whole");
+            JsonObject answer = browser.getJson("conversations/" + conversation).getJsonArray("messages")
+                    .getJsonObject(1);
+            assertEquals("complete", answer.getString("status"));
+            String stored = answer.getString("content");
+            assertEquals(expected.length(), stored.length(), "the whole answer is stored");
+            assertTrue(stored.equals(expected), "stored in order, nothing lost or repeated");
+        }
+    }
+
     @Test
     void historyIsTrimmedToTheModelsBudgetKeepingTheSystemPromptAndTellsTheClient() throws Exception {
         String longText = "lorem ipsum dolor sit amet ".repeat(40);
