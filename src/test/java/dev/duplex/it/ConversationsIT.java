@@ -374,10 +374,11 @@ class ConversationsIT {
                     assertEquals(0, browsers.get(i).getJson("conversations").getJsonArray("conversations").size());
                 } else {
                     assertEquals("start", first.getString("type"), first.toString());
-                    clients.get(i).untilTerminal();
+                    List<JsonObject> frames = clients.get(i).untilTerminal();
+                    assertEquals("end", WsClient.last(frames).getString("type"), frames.toString());
                     JsonArray messages = browsers.get(i).getJson("conversations/"
                             + first.getString("conversation_id")).getJsonArray("messages");
-                    assertEquals(List.of("user:together " + i, "assistant:ok"), roles(messages));
+                    assertEquals(List.of("user:together " + i, "assistant:ok"), roles(messages), messages.toString());
                     assertEquals("complete", messages.getJsonObject(1).getString("status"));
                 }
             }
