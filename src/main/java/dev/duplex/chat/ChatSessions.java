@@ -7,7 +7,6 @@ import jakarta.websocket.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * The open chat sessions, per owner (for the connection limit), and the turns running on them. Owns them in the
@@ -21,12 +20,6 @@ public class ChatSessions {
     private final ConcurrentHashMap<String, Integer> perOwner = new ConcurrentHashMap<>();
     private final AtomicInteger turns = new AtomicInteger();
     private volatile boolean refusing;
-
-    /** Created with the application, so its gauges are there before the first connection. */
-    void created(@jakarta.enterprise.event.Observes @jakarta.enterprise.context.Initialized(ApplicationScoped.class)
-                 Object started) {
-        count(); // instantiating the bean is the point
-    }
 
     /** Registers {@code session} of {@code owner}, unless the owner has {@code max} open already (0: no limit). */
     boolean add(Session session, OrderedSender sender, String owner, int max) {
@@ -64,8 +57,6 @@ public class ChatSessions {
         open.forEach((session, entry) -> action.accept(session, entry.heardNanos));
     }
 
-    @Gauge(name = "duplex.sessions.open", unit = "none", absolute = true,
-            description = "WebSocket chat sessions currently open")
     public int count() {
         return open.size();
     }

@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * The generations a client may attach to, running or recently ended. A generation belongs to the server, not to
@@ -116,14 +115,12 @@ public class LiveGenerations {
         return true;
     }
 
-    @Gauge(name = "duplex.generations.running", unit = "none", absolute = true,
-            description = "Generations running now, watched by a client or not")
+    /** Generations running now, watched or not (a gauge: DuplexGauges). */
     public long running() {
         return live.values().stream().filter(LiveGeneration::running).count();
     }
 
-    @Gauge(name = "duplex.resume.buffered", unit = "bytes", absolute = true,
-            description = "Memory held by the replay buffers of running and recently ended generations")
+    /** Bytes the replay buffers of running and recently ended generations hold (a gauge: DuplexGauges). */
     public long bufferedBytes() {
         return endedBytes.get() + live.values().stream().filter(LiveGeneration::running)
                 .mapToLong(LiveGeneration::bytes).sum();

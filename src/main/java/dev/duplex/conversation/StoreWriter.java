@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * Group commit: every write to the conversation store runs on one writer thread ({@code duplex-store-writer}),
@@ -157,15 +156,10 @@ public class StoreWriter {
         return write.outcome;
     }
 
-    @Gauge(name = "duplex.store.writes", unit = "none", absolute = true,
-            description = "Writes to the conversation store since the start, committed or not")
     public long writes() {
         return writes.get();
     }
 
-    @Gauge(name = "duplex.store.transactions", unit = "none", absolute = true,
-            description = "Transactions the store writer has run since the start; writes per transaction is how"
-                    + " well group commit works")
     public long transactions() {
         return transactions.get();
     }

@@ -17,7 +17,6 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -87,8 +86,6 @@ public class Database {
         return dataSource;
     }
 
-    @Gauge(name = "duplex.data.file", unit = "bytes", absolute = true,
-            description = "Size of the embedded database's file; 0 when conversations are in a server's data source")
     public long fileBytes() {
         if (embeddedFile == null) {
             return 0;

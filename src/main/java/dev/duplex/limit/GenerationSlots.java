@@ -4,12 +4,9 @@ import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.concurrent.Semaphore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * The most generations the whole server runs at once ({@code duplex.limits.max-concurrent-generations}, default
@@ -27,11 +24,6 @@ public class GenerationSlots {
 
     private Semaphore slots;
 
-    /** Created with the application, so its gauge is there from the start. */
-    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // instantiating the bean is the point
-    }
-
     @PostConstruct
     void create() {
         slots = new Semaphore(Math.max(1, max));
@@ -48,8 +40,6 @@ public class GenerationSlots {
         slots.release();
     }
 
-    @Gauge(name = "duplex.generations.slots.free", unit = "none", absolute = true,
-            description = "Generations that may still start before the server refuses with overloaded")
     public int free() {
         return slots.availablePermits();
     }

@@ -13,8 +13,6 @@ import dev.duplex.usage.UsageLedger;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -28,7 +26,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 /**
  * Owns every call to the providers: the HTTP client, its executor, the timer for timeouts and retries, and the
@@ -58,11 +55,6 @@ public class UpstreamClient {
     private ExecutorService executor;
     private ScheduledExecutorService timer;
     private HttpClient http;
-
-    /** Created with the application, so its gauges read 0 from the start rather than being absent. */
-    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // instantiating the bean is the point
-    }
 
     @PostConstruct
     void start() {
@@ -117,15 +109,11 @@ public class UpstreamClient {
     }
 
     /** Generations not yet ended. */
-    @Gauge(name = "duplex.generations.running", unit = "none", absolute = true,
-            description = "Generations not yet ended")
     public int runningGenerations() {
         return running.size();
     }
 
     /** Attempts whose upstream exchange is still open. */
-    @Gauge(name = "duplex.upstream.exchanges.open", unit = "none", absolute = true,
-            description = "Upstream HTTP exchanges currently open")
     public int openExchanges() {
         return open.size();
     }

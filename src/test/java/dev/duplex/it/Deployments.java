@@ -77,19 +77,33 @@ final class Deployments {
      * Duplex, no session left, within a few seconds.
      */
     static void assertNothingLeftRunning(URL deployed, FakeUpstream upstream) {
+        assertNothingLeftRunning(metrics(deployed), upstream);
+    }
+
+    /** As {@link #assertNothingLeftRunning(URL, FakeUpstream)}, with Duplex's gauges read from {@code metrics}. */
+    static void assertNothingLeftRunning(URI metrics, FakeUpstream upstream) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             if (upstream != null) {
                 assertEquals(0, upstream.openStreams(), "upstream streams still open");
             }
-            assertEquals(0, gauge(deployed, "duplex_upstream_exchanges_open"), "exchanges open");
-            assertEquals(0, gauge(deployed, "duplex_sessions_open"), "sessions open");
-            assertEquals(0, gauge(deployed, "duplex_generations_running"), "generations running");
+            assertEquals(0, gauge(metrics, "duplex_upstream_exchanges_open"), "exchanges open");
+            assertEquals(0, gauge(metrics, "duplex_sessions_open"), "sessions open");
+            assertEquals(0, gauge(metrics, "duplex_generations_running"), "generations running");
+            assertEquals(0, gauge(metrics, "duplex_upstream_generations_running"), "generations not ended upstream");
         });
     }
 
     /** A gauge from the container's MicroProfile Metrics endpoint ({@code /metrics}, Prometheus format). */
     static long gauge(URL deployed, String name) {
-        URI metrics = URI.create("http://localhost:" + deployed.getPort() + "/metrics?scope=application");
+        return gauge(metrics(deployed), name);
+    }
+
+    private static URI metrics(URL deployed) {
+        return URI.create("http://localhost:" + deployed.getPort() + "/metrics?scope=application");
+    }
+
+    /** A gauge from the Prometheus text at {@code metrics}. */
+    static long gauge(URI metrics, String name) {
         try {
             String body = HttpClient.newHttpClient()
                     .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();

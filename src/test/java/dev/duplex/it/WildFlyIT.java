@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,7 @@ class WildFlyIT {
         }
         server = WildFlyProcess.start("wildfly", settings);
         server.cli(Path.of("server-config/wildfly/duplex.cli"), Path.of("."));
+        server.cli(Path.of("server-config/wildfly/metrics.cli"), Path.of("."));
         if (POSTGRESQL) {
             server.removeModule("org.postgresql");
             server.cli(Path.of("server-config/wildfly/postgresql.cli"), Path.of("target")); // the driver is there
@@ -81,8 +83,8 @@ class WildFlyIT {
     }
 
     @AfterEach
-    void nothingLeftOpenUpstream() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> UPSTREAM.openStreams() == 0);
+    void nothingLeftRunning() {
+        Deployments.assertNothingLeftRunning(server.management("/prometheus"), UPSTREAM);
     }
 
     @AfterAll
@@ -128,6 +130,12 @@ class WildFlyIT {
         server.deployDuplex();
         signIn();
         assertSavedInterrupted(conversation);
+        try (WsClient client = connect()) {
+            client.send("{\"type\":\"ping\"}");
+            client.next("pong");
+            assertEquals(1, Deployments.gauge(server.management("/prometheus"), "duplex_sessions_open"),
+                    "the gauges are the redeployed Duplex's");
+        }
     }
 
     /**
@@ -263,6 +271,36 @@ class WildFlyIT {
         assertEquals("UP", database.getString("status"));
         assertTrue(database.getJsonObject("data").getString("database").startsWith(POSTGRESQL ? "PostgreSQL" : "H2"),
                 database.toString());
+    }
+
+    /**
+     * metrics.cli's Prometheus registry serves Duplex's gauges under the names Payara's {@code /metrics} gives them,
+     * beside WildFly's own, and they follow what runs.
+     */
+    @Test
+    void duplexsGaugesAreServedInPrometheusTextByMicrometer() throws Exception {
+        URI prometheus = server.management("/prometheus");
+        List<String> described = HttpClient.newHttpClient().send(HttpRequest.newBuilder(prometheus).build(),
+                HttpResponse.BodyHandlers.ofString()).body().lines().filter(line -> line.startsWith("# HELP "))
+                .map(line -> line.split(" ")[2]).toList();
+        for (String gauge : List.of("duplex_sessions_open", "duplex_generations_running", "duplex_resume_buffered_bytes",
+                "duplex_generations_slots_free", "duplex_upstream_generations_running", "duplex_upstream_exchanges_open",
+                "duplex_store_writes", "duplex_store_transactions", "duplex_data_file_bytes")) {
+            assertTrue(described.contains(gauge), gauge + " in " + prometheus + ": " + described);
+        }
+        assertTrue(described.contains("buffer_pool_used_memory_bytes"), "WildFly's own metrics are there too");
+        long writes = Deployments.gauge(prometheus, "duplex_store_writes");
+        UPSTREAM.on("Counted", OpenAiSse.tokens(List.of("One ", "two."), 0));
+        try (WsClient client = connect()) {
+            client.send("{\"type\":\"message\",\"content\":\"Counted\"}");
+            client.next("start");
+            assertEquals(1, Deployments.gauge(prometheus, "duplex_sessions_open"));
+            assertEquals("end", WsClient.last(client.untilTerminal()).getString("type"));
+        }
+        assertTrue(Deployments.gauge(prometheus, "duplex_store_writes") >= writes + 2, "the turn's writes counted");
+        if (!POSTGRESQL) {
+            assertTrue(Deployments.gauge(prometheus, "duplex_data_file_bytes") > 0, "the H2 file's size");
+        }
     }
 
     @Test
