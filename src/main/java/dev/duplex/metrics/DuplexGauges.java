@@ -7,6 +7,8 @@ import dev.duplex.database.Database;
 import dev.duplex.limit.GenerationSlots;
 import dev.duplex.stream.UpstreamClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 
@@ -35,6 +37,16 @@ public class DuplexGauges {
 
     @Inject
     Database database;
+
+    /**
+     * Creates every bean a gauge reads, at the deployment's start. A bean first created by a scrape is created on
+     * the server's metrics thread, outside the application's context, and on Payara its settings were then the
+     * defaults rather than the application's: LimitsIT found {@code GenerationSlots} with the default limit of
+     * 2000 generations instead of its 1.
+     */
+    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        all().forEach(gauge -> gauge.value().get());
+    }
 
     public List<GaugeDefinition> all() {
         return List.of(
