@@ -7,8 +7,6 @@ import dev.duplex.database.Database;
 import dev.duplex.limit.GenerationSlots;
 import dev.duplex.stream.UpstreamClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 
@@ -39,16 +37,19 @@ public class DuplexGauges {
     Database database;
 
     /**
-     * Creates every bean a gauge reads, at the deployment's start. A bean first created by a scrape is created on
-     * the server's metrics thread, outside the application's context, and on Payara its settings were then the
+     * The gauges, each read once before they are returned, which creates every bean they read: publishers call
+     * this at the deployment's start, before any scrape. A bean first created by a scrape is created on the
+     * server's metrics thread, outside the application's context, and on Payara its settings were then the
      * defaults rather than the application's: LimitsIT found {@code GenerationSlots} with the default limit of
      * 2000 generations instead of its 1.
      */
-    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        all().forEach(gauge -> gauge.value().get());
+    public List<GaugeDefinition> all() {
+        List<GaugeDefinition> all = definitions();
+        all.forEach(gauge -> gauge.value().get());
+        return all;
     }
 
-    public List<GaugeDefinition> all() {
+    private List<GaugeDefinition> definitions() {
         return List.of(
                 new GaugeDefinition("duplex.sessions.open", GaugeDefinition.NONE,
                         "WebSocket chat sessions currently open", sessions::count),
