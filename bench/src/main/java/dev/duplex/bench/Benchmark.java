@@ -106,6 +106,16 @@ public final class Benchmark {
                 direct.run(new Level(100, 4, 50, 20, 0, true), "warm-cd" + i);
                 relay.run(new Level(100, 4, 50, 20, 0, true), "warm-cr" + i, duplex);
             }
+            // a level larger than the rounds above reaches code and type profiles they do not (group commits of
+            // many writes, long queues): without this, C2 took a quarter of Duplex's CPU during 500 x 50 (finding 59)
+            for (Level level : levels) {
+                if (level.sessions() > 100) {
+                    Level once = new Level(level.sessions(), 1, level.tokens(), level.intervalMs(), level.ttftMs(),
+                            level.conversation());
+                    direct.run(once, "warm-ld" + i);
+                    relay.run(once, "warm-lr" + i, duplex);
+                }
+            }
             double compiling = compilerShare(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
             System.out.printf(Locale.ROOT, "warm-up round %d: the JIT compilers used %.0f%% of Duplex's CPU%n", i + 1,
                     100 * compiling);
