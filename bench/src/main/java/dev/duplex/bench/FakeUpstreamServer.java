@@ -182,7 +182,7 @@ public final class FakeUpstreamServer {
      */
     private final class Writer implements Runnable {
 
-        private final Queue<Object[]> inbox = new ConcurrentLinkedQueue<>();
+        private final Queue<Submitted> inbox = new ConcurrentLinkedQueue<>();
         private final PriorityQueue<Stream> due = new PriorityQueue<>(
                 Comparator.comparingLong((Stream stream) -> stream.due).thenComparingLong(stream -> stream.order));
         private volatile Thread thread;
@@ -190,7 +190,7 @@ public final class FakeUpstreamServer {
 
         /** On the reader: a request read whole. */
         void submit(Connection connection, Request request) {
-            inbox.add(new Object[] {connection, request});
+            inbox.add(new Submitted(connection, request));
             LockSupport.unpark(thread);
         }
 
@@ -198,10 +198,9 @@ public final class FakeUpstreamServer {
         public void run() {
             thread = Thread.currentThread();
             while (true) {
-                for (Object[] submitted = inbox.poll(); submitted != null; submitted = inbox.poll()) {
-                    Connection connection = (Connection) submitted[0];
-                    connection.waiting.addLast((Request) submitted[1]);
-                    startNext(connection);
+                for (Submitted submitted = inbox.poll(); submitted != null; submitted = inbox.poll()) {
+                    submitted.connection().waiting.addLast(submitted.request());
+                    startNext(submitted.connection());
                 }
                 Stream next = due.peek();
                 long now = System.nanoTime();
@@ -345,6 +344,10 @@ public final class FakeUpstreamServer {
             System.arraycopy(bytes, 0, all, head.length, bytes.length);
             return all;
         }
+    }
+
+    /** A request handed from the reader to the writer. */
+    private record Submitted(Connection connection, Request request) {
     }
 
     /** An HTTP/1.1 request: its path and body. */
