@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -157,7 +158,7 @@ public final class FakeUpstreamServer {
             received.reset();
             received.write(bytes, end, bytes.length - end);
             int pathStart = head.indexOf(' ') + 1;
-            return new Request(head.substring(pathStart, head.indexOf(' ', pathStart)),
+            return Request.of(head.substring(pathStart, head.indexOf(' ', pathStart)),
                     new String(bytes, headEnd + 4, length, StandardCharsets.UTF_8));
         }
 
@@ -252,7 +253,7 @@ public final class FakeUpstreamServer {
         private final String pad;
         private ByteBuffer pending;
         private long start;
-        /** The next chunk: -1 the head, 0 .. tokens - 1 a token, tokens the end. */
+        /** The next chunk: -1 the head, 0 .. tokens - 1 a token, tokens the end, past it nothing more. */
         private int next = -1;
         long due = System.nanoTime();
         long order;
@@ -283,7 +284,7 @@ public final class FakeUpstreamServer {
                     return true;
                 }
                 pending = null;
-                if (next > tokens || next < 0) {
+                if (next > tokens) {
                     return false;
                 }
                 due = next < tokens ? start + next * intervalNanos : System.nanoTime();
@@ -296,7 +297,7 @@ public final class FakeUpstreamServer {
         /** The next piece of the response, stamped now; advances {@code next}. */
         private byte[] nextBytes() {
             if (request.path.startsWith("/stats/")) {
-                next = -2;
+                next = tokens + 1;
                 return fixed(request.path.startsWith("/stats/closes") ? list(closes, false) : list(arrivals, true));
             }
             if (next == -1) {
@@ -350,11 +351,12 @@ public final class FakeUpstreamServer {
     private record Submitted(Connection connection, Request request) {
     }
 
-    /** An HTTP/1.1 request: its path and body. */
-    private record Request(String path, String body) {
+    /** An HTTP/1.1 request: its path and the params of its prompt, read once. */
+    private record Request(String path, Map<String, String> params) {
 
-        Map<String, String> params() {
-            Map<String, String> params = new ConcurrentHashMap<>();
+        /** The request for {@code path} whose body is {@code body}: the params of its last {@code bench} prompt. */
+        static Request of(String path, String body) {
+            Map<String, String> params = new HashMap<>();
             int last = body.lastIndexOf("bench ");
             if (last >= 0) {
                 Matcher matcher = PARAM.matcher(body.substring(last));
@@ -362,7 +364,7 @@ public final class FakeUpstreamServer {
                     params.putIfAbsent(matcher.group(1), matcher.group(2));
                 }
             }
-            return params;
+            return new Request(path, Map.copyOf(params));
         }
     }
 }
