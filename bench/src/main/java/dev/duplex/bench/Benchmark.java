@@ -135,16 +135,22 @@ public final class Benchmark {
         List<String> store = new ArrayList<>();
         List<String> threads = new ArrayList<>();
         List<String> requests = new ArrayList<>();
+        List<String> cores = new ArrayList<>();
+        MachineCpu machine = new MachineCpu(duplex.pid(), upstream.pid());
         upstreamArrivals(); // forgets the warm-up's
         for (Level level : levels) {
+            MachineCpu.Snapshot directBefore = machine.take();
             Result d = direct.run(level, "d" + run);
+            cores.add(MachineCpu.row(level.name(), "direct", directBefore, machine.take()));
             Samples directRequests = d.requestPath(upstreamArrivals());
             double writes = duplex.gauge("duplex_store_writes");
             double transactions = duplex.gauge("duplex_store_transactions");
             double[] gcBefore = duplex.collections();
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
             double cpuBefore = duplex.cpuSeconds();
+            MachineCpu.Snapshot relayBefore = machine.take();
             Result r = relay.run(level, "r" + run, duplex);
+            cores.add(MachineCpu.row(level.name(), "duplex", relayBefore, machine.take()));
             Samples relayRequests = r.requestPath(upstreamArrivals());
             requests.add(String.format(Locale.ROOT, "| %s | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) | %d (%d) |",
                     level.name(), ms(relayRequests.percentile(50)), ms(directRequests.percentile(50)),
@@ -187,6 +193,13 @@ public final class Benchmark {
         line("| level | collections | ms paused | threads by CPU share |");
         line("|---|---|---|---|");
         threads.forEach(this::line);
+        line("");
+        line("### The machine's cores during each level: the average number each process kept busy (user + system"
+                + " time from /proc over the level's wall time), the rest of the machine, idle, and stolen by the host");
+        line("");
+        line("| level | mode | seconds | Duplex | fake upstream | load generator | other | idle | steal |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        cores.forEach(this::line);
         line("");
         if (options.containsKey("stalled-only")) {
             stalled();

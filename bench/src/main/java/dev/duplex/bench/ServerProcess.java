@@ -41,9 +41,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        return MachineCpu.processSeconds(pid());
     }
 
     double rssMb() throws IOException {
