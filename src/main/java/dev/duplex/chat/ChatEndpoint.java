@@ -129,7 +129,7 @@ public class ChatEndpoint {
         owner = (String) session.getUserProperties().get(ChatHandshake.OWNER);
         session.setMaxTextMessageBufferSize(maxFrameBytes);
         session.setMaxBinaryMessageBufferSize(maxFrameBytes);
-        sender = new OrderedSender(session, encoder::encode, sendThreads::execute, maxPendingBytes / 2,
+        sender = new OrderedSender(session, encoder.unproxied(), sendThreads.executor(), maxPendingBytes / 2,
                 TimeUnit.MILLISECONDS.toNanos(stallMs));
         if (owner == null) { // cannot happen past the authentication mechanism, which answers 401 first
             sender.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not signed in"));

@@ -3,6 +3,7 @@ package dev.duplex.chat;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
+import java.util.function.Function;
 
 /** Encodes server frames as JSON with JSON-B. Threading: thread-safe. */
 @ApplicationScoped
@@ -22,5 +23,13 @@ public class FrameEncoder {
 
     public String encode(ServerFrame frame) {
         return jsonb.toJson(frame);
+    }
+
+    /**
+     * This encoder itself, not CDI's client proxy, for a connection's sender, which encodes every frame: the proxy
+     * looks the bean up on each call (docs/benchmarks.md, finding 67).
+     */
+    Function<ServerFrame, String> unproxied() {
+        return this::encode;
     }
 }

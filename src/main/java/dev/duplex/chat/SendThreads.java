@@ -5,6 +5,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,7 +35,13 @@ public class SendThreads {
         NamedThreads.stop(executor);
     }
 
-    void execute(Runnable task) {
-        executor.execute(task);
+    /**
+     * The threads themselves, not reached through CDI's client proxy: a connection's sender hands them a drain for
+     * almost every token, and the proxy looked the bean up and called this class's methods reflectively each time
+     * (docs/benchmarks.md, finding 67). Valid until undeploy, like the proxy.
+     */
+    Executor executor() {
+        ExecutorService threads = executor;
+        return threads::execute;
     }
 }
