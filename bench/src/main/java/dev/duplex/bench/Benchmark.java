@@ -195,7 +195,8 @@ public final class Benchmark {
         threads.forEach(this::line);
         line("");
         line("### The machine's cores during each level: the average number each process kept busy (user + system"
-                + " time from /proc over the level's wall time), the rest of the machine, idle, and stolen by the host");
+                + " time from /proc over the level's wall time), the rest of the machine, idle, and stolen by the"
+                + " host");
         line("");
         line("| level | mode | seconds | Duplex | fake upstream | load generator | other | idle | steal |");
         line("|---|---|---|---|---|---|---|---|---|");

@@ -15,7 +15,7 @@ import java.util.Locale;
 final class MachineCpu {
 
     /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common build. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private final long duplexPid;
     private final long upstreamPid;

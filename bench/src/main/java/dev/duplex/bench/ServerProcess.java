@@ -18,9 +18,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable {
 
-    /** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ) on every common build. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
     private final Process process;
     private final long pid;
     private final URI base;
@@ -71,7 +68,8 @@ final class ServerProcess implements AutoCloseable {
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
                         .replaceAll("(?<=[-#(])\\d+", "N");
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+                        / MachineCpu.TICKS_PER_SECOND;
                 byName.merge(name, seconds, Double::sum);
             }
         }
