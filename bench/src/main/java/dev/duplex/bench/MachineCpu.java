@@ -15,7 +15,7 @@ import java.util.Locale;
 final class MachineCpu {
 
     /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common build. */
-    static final double TICKS_PER_SECOND = 100.0;
+    private static final double TICKS_PER_SECOND = 100.0;
 
     private final long duplexPid;
     private final long upstreamPid;
@@ -52,7 +52,11 @@ final class MachineCpu {
     }
 
     static double processSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return statSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** User + system seconds from a process's or a thread's {@code stat} line. */
+    static double statSeconds(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }

@@ -67,10 +67,7 @@ final class ServerProcess implements AutoCloseable {
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
                         .replaceAll("(?<=[-#(])\\d+", "N");
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
-                        / MachineCpu.TICKS_PER_SECOND;
-                byName.merge(name, seconds, Double::sum);
+                byName.merge(name, MachineCpu.statSeconds(stat), Double::sum);
             }
         }
         return byName;
