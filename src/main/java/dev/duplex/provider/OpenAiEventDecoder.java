@@ -1,6 +1,5 @@
 package dev.duplex.provider;
 
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.util.Set;
 
@@ -10,6 +9,8 @@ import java.util.Set;
  * {@code choices}, usage in its own chunk after the finish chunk, {@code finish_reason: ""} on intermediate
  * chunks, and an {@code error} object (or an {@code event: error}) inside a 200 response. Reasoning text
  * ({@code reasoning_content}, {@code reasoning}) is not answer text and is left out.
+ *
+ * <p>A chunk is read with JSON-P's streaming parser ({@link OpenAiChunk}); an error, rare, with its object model.
  *
  * <p>Threading: stateless apart from the listener; one decoder per stream.
  */
@@ -31,32 +32,27 @@ final class OpenAiEventDecoder {
             listener.done();
             return;
         }
-        JsonObject chunk = ProviderJson.chunk(data);
-        if ("error".equals(event.type()) || chunk.containsKey("error")) {
-            listener.providerError(ProviderJson.errorMessage(chunk),
-                    TRANSIENT.contains(ProviderJson.errorType(chunk)));
+        if ("error".equals(event.type())) {
+            error(ProviderJson.chunk(data));
             return;
         }
-        JsonArray choices = chunk.getJsonArray("choices");
-        if (choices != null && !choices.isEmpty() && choices.get(0) instanceof JsonObject choice) {
-            text(choice);
-            String finishReason = ProviderJson.string(choice, "finish_reason");
-            if (finishReason != null && !finishReason.isEmpty()) {
-                listener.finish("function_call".equals(finishReason) ? "tool_calls" : finishReason);
-            }
+        OpenAiChunk chunk = OpenAiChunk.read(data);
+        if (chunk.hasError) {
+            error(ProviderJson.chunk(data));
+            return;
         }
-        if (chunk.get("usage") instanceof JsonObject usage) {
-            listener.usage(Usage.reported(
-                    ProviderJson.number(usage, "prompt_tokens"), ProviderJson.number(usage, "completion_tokens")));
+        if (chunk.content != null && !chunk.content.isEmpty()) {
+            listener.text(chunk.content);
+        }
+        if (chunk.finishReason != null && !chunk.finishReason.isEmpty()) {
+            listener.finish("function_call".equals(chunk.finishReason) ? "tool_calls" : chunk.finishReason);
+        }
+        if (chunk.hasUsage) {
+            listener.usage(Usage.reported(chunk.promptTokens, chunk.completionTokens));
         }
     }
 
-    private void text(JsonObject choice) {
-        if (choice.get("delta") instanceof JsonObject delta) {
-            String content = ProviderJson.string(delta, "content");
-            if (content != null && !content.isEmpty()) {
-                listener.text(content);
-            }
-        }
+    private void error(JsonObject chunk) {
+        listener.providerError(ProviderJson.errorMessage(chunk), TRANSIENT.contains(ProviderJson.errorType(chunk)));
     }
 }

@@ -32,7 +32,7 @@ public final class ProviderJson {
         }
     }
 
-    private static DuplexException badChunk(String data, Exception cause) {
+    static DuplexException badChunk(String data, Exception cause) {
         String excerpt = data.length() > 120 ? data.substring(0, 120) + "…" : data;
         return new DuplexException(ErrorCode.UPSTREAM_BAD_CHUNK,
                 "The model provider sent a chunk that is not a JSON object: " + excerpt, cause);

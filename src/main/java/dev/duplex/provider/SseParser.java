@@ -21,7 +21,8 @@ public final class SseParser {
 
     private final Consumer<SseEvent> sink;
     private final StringBuilder data = new StringBuilder();
-    private boolean hasData;
+    /** The event's first data line; the builder is used only from its second (providers send one per event). */
+    private String firstData;
     private String type = DEFAULT_TYPE;
     private String lastEventId;
     private boolean firstLine = true;
@@ -60,11 +61,14 @@ public final class SseParser {
     private void field(String name, String value) {
         switch (name) {
             case "data" -> {
-                if (hasData) {
-                    data.append('\n');
+                if (firstData == null) {
+                    firstData = value;
+                } else {
+                    if (data.length() == 0) {
+                        data.append(firstData);
+                    }
+                    data.append('\n').append(value);
                 }
-                data.append(value);
-                hasData = true;
             }
             case "event" -> type = value;
             case "id" -> {
@@ -79,13 +83,14 @@ public final class SseParser {
     }
 
     private void dispatch() {
-        if (!hasData) {
+        if (firstData == null) {
             type = DEFAULT_TYPE;
             return;
         }
-        SseEvent event = new SseEvent(type.isEmpty() ? DEFAULT_TYPE : type, data.toString(), lastEventId);
+        String text = data.length() == 0 ? firstData : data.toString();
+        SseEvent event = new SseEvent(type.isEmpty() ? DEFAULT_TYPE : type, text, lastEventId);
         data.setLength(0);
-        hasData = false;
+        firstData = null;
         type = DEFAULT_TYPE;
         sink.accept(event);
     }

@@ -41,7 +41,21 @@ class OpenAiEventDecoderTest {
                 Arguments.of("errorObjectUnder200",
                         "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}",
                         List.of("error:The server had an error (transient)")),
-                Arguments.of("doneMarker", "[DONE]", List.of("done")));
+                Arguments.of("doneMarker", "[DONE]", List.of("done")),
+                Arguments.of("fieldsDuplexDoesNotUseAreSkipped",
+                        "{\"id\":\"c-1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                                + "\"content\":\"a\"},\"logprobs\":{\"content\":[{\"token\":\"]}\",\"bytes\":[93,125]}]},"
+                                + "\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{\"content\":\"other\"}}],"
+                                + "\"usage\":{\"prompt_tokens\":4,\"prompt_tokens_details\":{\"cached_tokens\":2},"
+                                + "\"completion_tokens\":1}}",
+                        List.of("text:a", "finish:stop", "usage:4/1")),
+                Arguments.of("choicesNotAnArrayIsNoText",
+                        "{\"choices\":{\"delta\":{\"content\":\"a\"}}}", List.of()),
+                Arguments.of("theLastOfDuplicateNamesCounts",
+                        "{\"choices\":[{\"delta\":{\"content\":\"a\"}}],\"choices\":[{\"delta\":{\"content\":\"b\"}}]}",
+                        List.of("text:b")),
+                Arguments.of("textAfterTheObjectIsIgnored",
+                        "{\"choices\":[{\"delta\":{\"content\":\"a\"}}]} x", List.of("text:a")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,6 +74,13 @@ class OpenAiEventDecoderTest {
     void unparsableChunkIsBadChunk() {
         DuplexException e = assertThrows(DuplexException.class,
                 () -> decode(new SseEvent("message", "{\"choices\": [", null)));
+        assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
+    }
+
+    @Test
+    void aFaultInsideASkippedValueIsBadChunk() {
+        DuplexException e = assertThrows(DuplexException.class, () -> decode(new SseEvent("message",
+                "{\"logprobs\":[1,,2],\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", null)));
         assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
     }
 
