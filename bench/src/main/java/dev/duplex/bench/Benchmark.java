@@ -76,7 +76,8 @@ public final class Benchmark {
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + ". Duplex on " + (options.getOrDefault("server", "payara").equals("wildfly") ? "WildFly" : "Payara Micro")
                 + " (pid " + duplex.pid() + "), fake upstream and load generator in separate"
-                + " processes, all on this machine. Duplex's JVM options: `" + duplexJvm + "`.");
+                + " processes, all on this machine. Duplex's JVM options: `" + duplexJvm + "`."
+                + (openAiChunks() ? " Token chunks with every field OpenAI's API sends (`--chunks openai`)." : ""));
         line("");
         List<Level> levels = options.containsKey("idle-only") || options.containsKey("stalled-only") ? List.of()
                 : options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
@@ -387,10 +388,20 @@ public final class Benchmark {
         return stats;
     }
 
+    /** {@code --chunks openai}: the fake upstream's token chunks as OpenAI's API sends them; default short. */
+    private boolean openAiChunks() {
+        String chunks = options.getOrDefault("chunks", "short");
+        if (!chunks.equals("short") && !chunks.equals("openai")) {
+            throw new IllegalArgumentException("--chunks is short or openai, not " + chunks);
+        }
+        return chunks.equals("openai");
+    }
+
     private void startUpstream() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         upstream = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                FakeUpstreamServer.class.getName(), "0").redirectErrorStream(true).start();
+                FakeUpstreamServer.class.getName(), "0", openAiChunks() ? "openai" : "short")
+                .redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(upstream.getInputStream(), StandardCharsets.UTF_8));
         String ready = out.readLine();
         if (ready == null || !ready.startsWith("READY ")) {

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * The benchmark's upstream, in its own process: an OpenAI-compatible {@code POST /v1/chat/completions} that
  * streams SSE. What to stream is read from the last user message: {@code bench id=X tokens=N interval=MS ttft=MS
  * pad=CHARS} (pad: characters added to each token after its time stamp, for byte-heavy streams).
+ * Token chunks carry only what a client needs ({@code choices[0].delta.content}) unless the server is started with
+ * {@code openai} after its port: then each has the fields OpenAI's API sends with every chunk (id, object,
+ * created, model, service tier, system fingerprint, logprobs, finish reason, usage), about three times the bytes.
  * Every token's text is the {@link System#nanoTime()} at which it was written (CLOCK_MONOTONIC, shared by every
  * process on the machine), so the receiver can compute each token's latency. The reader records the instant the
  * client closes a connection: {@code GET /stats/closes} lists {@code id nanos} per line. It also records the
@@ -48,10 +51,15 @@ public final class FakeUpstreamServer {
     private final Map<String, Long> closes = new ConcurrentHashMap<>();
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
     private final Writer writer = new Writer();
+    private final boolean openAiChunks;
+
+    FakeUpstreamServer(boolean openAiChunks) {
+        this.openAiChunks = openAiChunks;
+    }
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9901;
-        new FakeUpstreamServer().serve(port);
+        new FakeUpstreamServer(args.length > 1 && args[1].equals("openai")).serve(port);
     }
 
     void serve(int port) throws IOException {
@@ -244,6 +252,7 @@ public final class FakeUpstreamServer {
     private final class Stream {
 
         private static final long RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+        private static final long CREATED = System.currentTimeMillis() / 1000;
 
         private final Connection connection;
         private final Request request;
@@ -311,8 +320,14 @@ public final class FakeUpstreamServer {
             }
             if (next < tokens) {
                 next++;
-                return chunk("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + System.nanoTime() + " " + pad
-                        + "\"},\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.US_ASCII);
+                String content = System.nanoTime() + " " + pad;
+                return chunk(openAiChunks
+                        ? "data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+                                + CREATED + ",\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\","
+                                + "\"system_fingerprint\":\"fp_0123456789\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                                + content + "\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\n\n"
+                        : "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content
+                                + "\"},\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.US_ASCII);
             }
             next++;
             return (chunk("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n")
