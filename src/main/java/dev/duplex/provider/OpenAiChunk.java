@@ -12,8 +12,8 @@ import java.util.NoSuchElementException;
 /**
  * The fields of one OpenAI chunk that Duplex uses, read with JSON-P's streaming parser; every other value is
  * skipped without being built. A provider's chunk is mostly fields Duplex does not need (id, model, fingerprint,
- * logprobs), and building all of them as an object model cost about two fifths of a token's allocation in
- * Duplex's upstream threads (docs/benchmarks.md, finding 70).
+ * logprobs), and building all of them as an object model was more than half of what the upstream threads
+ * allocated for a token of OpenAI's (docs/benchmarks.md, finding 70).
  *
  * <p>Reads what {@link ProviderJson#chunk} followed by lookups in its object would: the last of duplicate names
  * counts, a value of the wrong type counts as absent, and the chunk ends at its object's closing brace (anything
