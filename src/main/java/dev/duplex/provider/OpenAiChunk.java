@@ -151,7 +151,7 @@ final class OpenAiChunk {
 
     private static long number(JsonParser parser, Event value) {
         if (value == Event.VALUE_NUMBER) {
-            return parser.getBigDecimal().longValue();
+            return parser.getLong();
         }
         skip(parser, value);
         return 0;

@@ -64,7 +64,7 @@ public final class SseParser {
                 if (firstData == null) {
                     firstData = value;
                 } else {
-                    if (data.length() == 0) {
+                    if (data.length() == 0) { // the second line: the builder starts with the first
                         data.append(firstData);
                     }
                     data.append('\n').append(value);
