@@ -17,7 +17,7 @@ import java.util.Set;
 final class OpenAiEventDecoder {
 
     static final String DONE = "[DONE]";
-    private static final Set<String> TRANSIENT = Set.of("server_error", "overloaded_error", "rate_limit_error",
+    static final Set<String> TRANSIENT = Set.of("server_error", "overloaded_error", "rate_limit_error",
             "rate_limit_exceeded", "api_error", "service_unavailable", "overloaded");
 
     private final StreamListener listener;
@@ -32,12 +32,8 @@ final class OpenAiEventDecoder {
             listener.done();
             return;
         }
-        if ("error".equals(event.type())) {
-            error(ProviderJson.chunk(data));
-            return;
-        }
         OpenAiChunk chunk = OpenAiChunk.read(data);
-        if (chunk.hasError) {
+        if ("error".equals(event.type()) || chunk.hasError) {
             error(ProviderJson.chunk(data));
             return;
         }

@@ -50,8 +50,7 @@ class OpenAiChunkFuzzTest {
         }
         if (chunk.containsKey("error")) {
             listener.providerError(ProviderJson.errorMessage(chunk),
-                    List.of("server_error", "overloaded_error", "rate_limit_error", "rate_limit_exceeded",
-                            "api_error", "service_unavailable", "overloaded").contains(ProviderJson.errorType(chunk)));
+                    OpenAiEventDecoder.TRANSIENT.contains(ProviderJson.errorType(chunk)));
             return listener.seen;
         }
         JsonArray choices = chunk.get("choices") instanceof JsonArray array ? array : null;
