@@ -147,6 +147,7 @@ public final class Benchmark {
             double writes = duplex.gauge("duplex_store_writes");
             double transactions = duplex.gauge("duplex_store_transactions");
             double[] gcBefore = duplex.collections();
+            long startedBefore = duplex.threadsStarted();
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
             double cpuBefore = duplex.cpuSeconds();
             MachineCpu.Snapshot relayBefore = machine.take();
@@ -159,8 +160,9 @@ public final class Benchmark {
                     ms(directRequests.max()), relayRequests.size(), directRequests.size()));
             String shares = threadShares(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
             double[] gcAfter = duplex.collections();
-            threads.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s |", level.name(),
-                    gcAfter[0] - gcBefore[0], 1000 * (gcAfter[1] - gcBefore[1]), shares));
+            threads.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %d | %s |", level.name(),
+                    gcAfter[0] - gcBefore[0], 1000 * (gcAfter[1] - gcBefore[1]),
+                    duplex.threadsStarted() - startedBefore, shares));
             run++;
             row(d, null);
             row(r, d);
@@ -188,11 +190,12 @@ public final class Benchmark {
         store.forEach(this::line);
         line("");
         line("### Where Duplex's CPU went: its collections (count and the milliseconds they paused it, from its base"
-                + " metrics) and its threads' shares (user + system time from /proc; numbered threads as N; names cut"
-                + " at 15 characters)");
+                + " metrics), the threads it started (its JVM's java.threads.started counter, by jcmd: finding 71) and"
+                + " its threads' shares (user + system time from /proc; numbered threads as N; names cut at 15"
+                + " characters)");
         line("");
-        line("| level | collections | ms paused | threads by CPU share |");
-        line("|---|---|---|---|");
+        line("| level | collections | ms paused | threads started | threads by CPU share |");
+        line("|---|---|---|---|---|");
         threads.forEach(this::line);
         line("");
         line("### The machine's cores during each level: the average number each process kept busy (user + system"

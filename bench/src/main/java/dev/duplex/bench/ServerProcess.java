@@ -88,12 +88,24 @@ final class ServerProcess implements AutoCloseable {
 
     /** Heap in use after a full GC (asked for with jcmd), from the container's MicroProfile Metrics. */
     double heapMbAfterGc() throws IOException, InterruptedException {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
-        gc.getInputStream().readAllBytes();
-        gc.waitFor(60, TimeUnit.SECONDS);
+        jcmd("GC.run");
         return metrics("base").lines().filter(line -> line.startsWith("memory_usedHeap_bytes"))
                 .mapToDouble(line -> value(line) / 1024 / 1024).findFirst().orElse(Double.NaN);
+    }
+
+    /** Threads the JVM has started since it began (its {@code java.threads.started} counter, read with jcmd). */
+    long threadsStarted() throws IOException, InterruptedException {
+        return jcmd("PerfCounter.print").lines().filter(line -> line.startsWith("java.threads.started="))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf('=') + 1))).findFirst().orElse(-1);
+    }
+
+    /** Runs a jcmd diagnostic command on the JVM; what it printed. */
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid()), command).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        return output;
     }
 
     /** The container's MicroProfile Metrics of one scope, in Prometheus text. */
