@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,12 @@ public class UpstreamClient {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            LOG.warning("The JVM's common fork-join pool has a parallelism of 1 (a machine of 2 cores or fewer), so the"
+                    + " JDK's HTTP client starts a new thread at the end of every request to a provider (0.2-0.3 ms"
+                    + " of CPU each). Start the server with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+                    + " (server-config/payara/jvm.options; docs/benchmarks.md, finding 71).");
+        }
     }
 
     /** Ends every running generation with {@code shutting_down} (the server is stopping). */
