@@ -1,6 +1,9 @@
 package dev.duplex.provider;
 
 import dev.duplex.demo.DemoAddress;
+import dev.duplex.threads.NamedThreads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -13,7 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,15 +28,19 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Reads the providers ({@code duplex.provider.<name>.*}) and the model catalogue ({@code duplex.model.<id>.*})
- * from MicroProfile Config, again at most every {@code duplex.catalogue.refresh-ms} (default 1000), so a change
- * made with Payara's {@code set-config-property} applies within a second without a restart. Reading it for every
- * message cost 28% of the server's CPU at 500 sessions: finding the names scans every property of every config
- * source (docs/benchmarks.md). The core's {@code duplex.upstream.*} keys define one OpenAI-compatible provider
- * named {@code upstream}; with nothing configured, the built-in demo model answers. A broken entry (unknown kind,
- * model of an unknown provider) is left out and logged once.
+ * from MicroProfile Config, and again every {@code duplex.catalogue.refresh-ms} (default 1000) on a thread of its
+ * own, so a change made with Payara's {@code set-config-property} applies within a second without a restart, and
+ * no message waits for a read. Reading it for every message cost 28% of the server's CPU at 500 sessions, and a
+ * read on the message's thread once a second still added 1-4 ms to one message in a hundred at 100 sessions:
+ * finding the names scans every property of every config source (docs/benchmarks.md, findings 5 and 72). The
+ * core's {@code duplex.upstream.*} keys define one OpenAI-compatible provider named {@code upstream}; with nothing
+ * configured, the built-in demo model answers. A broken entry (unknown kind, model of an unknown provider) is left
+ * out and logged once.
  *
- * <p>Threading: thread-safe; the current {@link Catalogue} is immutable and replaced whole. Two threads may both
- * reload it when it expires; either result is right.
+ * <p>Threading: thread-safe; the current {@link Catalogue} is immutable and replaced whole. The first use reads it
+ * on the caller's thread, as does every use while the demo model's address is not known yet; the timer thread
+ * ({@code duplex-catalogue}) is this bean's and ends with it. A caller and the timer may both read it at once;
+ * either result is right. A read that fails keeps the catalogue read last (and is logged).
  */
 @ApplicationScoped
 public class ModelCatalogue {
@@ -48,22 +59,60 @@ public class ModelCatalogue {
     DemoAddress demoAddress;
 
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private volatile Loaded loaded;
+    /** The catalogue read last; null before the first read, and while the demo model's address is unknown. */
+    private volatile Catalogue loaded;
+    private ScheduledExecutorService timer;
+    /** Whether the timer's last read failed; the timer's own. */
+    private boolean lastReadFailed;
 
-    private record Loaded(Catalogue catalogue, long atNanos) {
+    @PostConstruct
+    void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.factory("duplex-catalogue"));
+        scheduleReread();
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
     }
 
     /** The catalogue as configured now (at most {@code duplex.catalogue.refresh-ms} old). */
     public Catalogue current() {
-        Loaded last = loaded;
-        long now = System.nanoTime();
-        if (last != null && now - last.atNanos() < TimeUnit.MILLISECONDS.toNanos(refreshMs())) {
-            return last.catalogue();
-        }
+        Catalogue last = loaded;
+        return last != null ? last : load();
+    }
+
+    private Catalogue load() {
         Catalogue fresh = read();
         boolean demoAddressKnown = !fresh.demo() || fresh.providers().get(DEMO_PROVIDER).baseUrl() != null;
-        loaded = demoAddressKnown ? new Loaded(fresh, now) : null;
+        loaded = demoAddressKnown ? fresh : null;
         return fresh;
+    }
+
+    /**
+     * The timer's read, then the next one; {@code duplex.catalogue.refresh-ms} is read again each time. A failure is
+     * logged once until a read succeeds again.
+     */
+    private void reread() {
+        try {
+            load();
+            lastReadFailed = false;
+        } catch (RuntimeException e) {
+            if (!lastReadFailed) {
+                LOG.log(Level.WARNING, "Could not read the model catalogue again; the one read last still applies", e);
+            }
+            lastReadFailed = true;
+        } finally {
+            scheduleReread();
+        }
+    }
+
+    private void scheduleReread() {
+        try {
+            timer.schedule(this::reread, Math.max(1, refreshMs()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // the bean is being destroyed
+        }
     }
 
     private long refreshMs() {
