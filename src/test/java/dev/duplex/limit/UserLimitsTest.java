@@ -3,6 +3,7 @@ package dev.duplex.limit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duplex.config.MapConfig;
 import dev.duplex.database.Database;
 import dev.duplex.threads.RunningThreads;
 import jakarta.persistence.EntityManager;
@@ -22,55 +23,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
 import org.junit.jupiter.api.Test;
 
 class UserLimitsTest {
 
-    /** A configuration with one mutable limit that counts how often it is read. */
-    static final class CountingConfig implements Config {
+    /** A configuration with one limit an operator may change, that counts how often it is read. */
+    static final class CountingConfig extends MapConfig {
 
         final AtomicInteger reads = new AtomicInteger();
-        volatile String rate = "30";
+
+        CountingConfig() {
+            super("duplex.limits.messages-per-minute", "30");
+        }
 
         @Override
         public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
             reads.incrementAndGet();
-            return name.equals("duplex.limits.messages-per-minute")
-                    ? Optional.of(type.cast(new BigDecimal(rate))) : Optional.empty();
-        }
-
-        @Override
-        public <T> T getValue(String name, Class<T> type) {
-            return getOptionalValue(name, type).orElseThrow();
-        }
-
-        @Override
-        public ConfigValue getConfigValue(String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Iterable<String> getPropertyNames() {
-            return List.of();
-        }
-
-        @Override
-        public Iterable<ConfigSource> getConfigSources() {
-            return List.of();
-        }
-
-        @Override
-        public <T> Optional<Converter<T>> getConverter(Class<T> type) {
-            return Optional.empty();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new UnsupportedOperationException();
+            return super.getOptionalValue(name, type);
         }
     }
 
@@ -90,7 +59,7 @@ class UserLimitsTest {
         }
         assertEquals(1, config.reads.get(), "one read for a hundred messages");
 
-        config.rate = "5"; // an operator changes it
+        config.set("duplex.limits.messages-per-minute", "5"); // an operator changes it
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> limits.intValue("user:ann", "messages-per-minute", 0) == 5);
         assertEquals(20, limits.intValue("user:ann", "max-message-chars", 20), "unset: the caller's default");
