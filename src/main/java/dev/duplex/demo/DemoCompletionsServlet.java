@@ -37,7 +37,7 @@ public class DemoCompletionsServlet extends HttpServlet {
         JsonObject body;
         try {
             body = readBody(request);
-        } catch (JsonException | IllegalStateException | ClassCastException e) {
+        } catch (JsonException | IllegalStateException | ClassCastException | NumberFormatException e) {
             reject(response, 400, "The request body must be a JSON object.");
             return;
         }

@@ -51,7 +51,7 @@ final class OpenAiChunk {
             OpenAiChunk chunk = new OpenAiChunk();
             chunk.top(parser);
             return chunk;
-        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+        } catch (JsonException | IllegalStateException | NoSuchElementException | NumberFormatException e) {
             throw ProviderJson.badChunk(data, e);
         }
     }

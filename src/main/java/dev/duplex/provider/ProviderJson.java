@@ -27,7 +27,7 @@ public final class ProviderJson {
                 return object;
             }
             throw badChunk(data, null);
-        } catch (JsonException | IllegalStateException e) {
+        } catch (JsonException | IllegalStateException | NumberFormatException e) {
             throw badChunk(data, e);
         }
     }
@@ -79,7 +79,7 @@ public final class ProviderJson {
         }
         try (var reader = READERS.createReader(new StringReader(trimmed))) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
+        } catch (JsonException | IllegalStateException | NumberFormatException e) {
             return null;
         }
     }

@@ -84,6 +84,17 @@ class OpenAiEventDecoderTest {
         assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
     }
 
+    /** JSON's grammar allows any exponent; Java's numbers do not (found by OpenAiChunkFuzzTest). */
+    @Test
+    void aNumberJavaCannotHoldIsBadChunk() {
+        DuplexException inUsage = assertThrows(DuplexException.class, () -> decode(new SseEvent("message",
+                "{\"choices\":[],\"usage\":{\"prompt_tokens\":4e44444444444444444444}}", null)));
+        assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, inUsage.code());
+        DuplexException inError = assertThrows(DuplexException.class, () -> decode(new SseEvent("message",
+                "{\"error\":{\"message\":\"overloaded\",\"code\":4e44444444444444444444}}", null)));
+        assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, inError.code());
+    }
+
     @Test
     void nonObjectChunkIsBadChunk() {
         DuplexException e = assertThrows(DuplexException.class,
