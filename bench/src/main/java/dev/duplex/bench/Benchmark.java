@@ -318,16 +318,21 @@ public final class Benchmark {
     }
 
     private void idle(int sessions) throws Exception {
+        Path histogram = Path.of("bench", "target", "idle-histogram.txt");
         IdleLoad.Report idle = IdleLoad.run(URI.create("ws://localhost:" + duplex.base().getPort() + "/ws/chat"),
-                sessions, duplex);
+                sessions, duplex, histogram);
         line("## Idle connected sessions");
         line("");
         line("| sessions | connect errors | answered a ping | closed or failed | heap after GC (MB) "
-                + "| heap / session (KB) | RSS (MB) | RSS / session (KB) |");
-        line("|---|---|---|---|---|---|---|---|");
-        line(String.format("| %d | %d | %d | %d | %.0f → %.0f | %.1f | %.0f → %.0f | %.1f |", idle.sessions(),
-                idle.connectErrors(), idle.answered(), idle.closedOrFailed(), idle.heapMbBefore(), idle.heapMbAfter(),
-                idle.heapKbPerSession(), idle.rssMbBefore(), idle.rssMbAfter(), idle.rssKbPerSession()));
+                + "| heap / session (KB) | RSS (MB) | RSS / session (KB) | connecting them (s) "
+                + "| Duplex CPU / connection (ms) |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
+        line(String.format("| %d | %d | %d | %d | %.0f → %.0f | %.1f | %.0f → %.0f | %.1f | %.2f | %.2f |",
+                idle.sessions(), idle.connectErrors(), idle.answered(), idle.closedOrFailed(), idle.heapMbBefore(),
+                idle.heapMbAfter(), idle.heapKbPerSession(), idle.rssMbBefore(), idle.rssMbAfter(),
+                idle.rssKbPerSession(), idle.connectSeconds(), idle.cpuMsPerConnection()));
+        line("");
+        line("Duplex's heap by class with the sessions open: `" + histogram + "`.");
         line("");
     }
 

@@ -3,6 +3,7 @@ package dev.duplex.bench;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IdleLoad {
 
     record Report(int sessions, long connectErrors, long answered, long closedOrFailed, double heapMbBefore,
-                  double heapMbAfter, double rssMbBefore, double rssMbAfter) {
+                  double heapMbAfter, double rssMbBefore, double rssMbAfter, double connectSeconds,
+                  double connectCpuSeconds) {
+
+        /** Duplex's CPU (user + system) per connection while they were opened, handshakes included. */
+        double cpuMsPerConnection() {
+            return connectCpuSeconds * 1000 / sessions;
+        }
 
         double heapKbPerSession() {
             return (heapMbAfter - heapMbBefore) * 1024 / sessions;
@@ -26,7 +33,8 @@ final class IdleLoad {
         }
     }
 
-    static Report run(URI chat, int count, ServerProcess server) throws Exception {
+    /** Connects {@code count} sessions, writes Duplex's heap by class to {@code histogram} while they are open. */
+    static Report run(URI chat, int count, ServerProcess server, Path histogram) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         double heapBefore = server.heapMbAfterGc();
         double rssBefore = server.rssMb();
@@ -57,6 +65,8 @@ final class IdleLoad {
         };
         List<WebSocket> sockets = new ArrayList<>();
         long errors = 0;
+        double cpuBefore = server.cpuSeconds();
+        long start = System.nanoTime();
         for (int from = 0; from < count; from += 250) {
             List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + 250); i++) {
@@ -70,8 +80,11 @@ final class IdleLoad {
                 }
             }
         }
+        double connectSeconds = (System.nanoTime() - start) / 1e9;
+        double connectCpu = server.cpuSeconds() - cpuBefore;
         double heapAfter = server.heapMbAfterGc();
         double rssAfter = server.rssMb();
+        server.classHistogram(histogram);
         for (WebSocket socket : sockets) {
             socket.sendText("{\"type\":\"ping\"}", true).exceptionally(e -> {
                 closed.incrementAndGet();
@@ -82,6 +95,7 @@ final class IdleLoad {
         for (WebSocket socket : sockets) {
             socket.abort();
         }
-        return new Report(count, errors, pongs.get(), closed.get(), heapBefore, heapAfter, rssBefore, rssAfter);
+        return new Report(count, errors, pongs.get(), closed.get(), heapBefore, heapAfter, rssBefore, rssAfter,
+                connectSeconds, connectCpu);
     }
 }

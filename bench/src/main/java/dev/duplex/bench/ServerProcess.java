@@ -99,6 +99,11 @@ final class ServerProcess implements AutoCloseable {
                 .mapToLong(line -> Long.parseLong(line.substring(line.indexOf('=') + 1))).findFirst().orElse(-1);
     }
 
+    /** Writes the JVM's live objects by class (jcmd's {@code GC.class_histogram}, which collects first) to a file. */
+    void classHistogram(Path file) throws IOException, InterruptedException {
+        Files.writeString(file, jcmd("GC.class_histogram"));
+    }
+
     /** Runs a jcmd diagnostic command on the JVM; what it printed. */
     private String jcmd(String command) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
