@@ -122,6 +122,8 @@ public class ChatEndpoint {
     /** The generations this connection watches; the last one started or resumed is {@code current}. */
     private final Set<LiveGeneration> watching = ConcurrentHashMap.newKeySet();
     private final AtomicReference<LiveGeneration> current = new AtomicReference<>();
+    /** Ends this endpoint's CDI instance ({@link ChatHandshake} made it); run when the session closes. */
+    private volatile Runnable release = () -> { };
 
     @OnOpen
     public void open(Session session) {
@@ -207,12 +209,19 @@ public class ChatEndpoint {
 
     @OnClose
     public void closed(Session session, CloseReason reason) {
-        if (owner == null) {
-            return;
+        try {
+            if (owner != null) {
+                sessions.remove(session, owner);
+                sender.abandon();
+                watching.forEach(generation -> generation.detach(sender));
+            }
+        } finally {
+            release.run();
         }
-        sessions.remove(session, owner);
-        sender.abandon();
-        watching.forEach(generation -> generation.detach(sender));
+    }
+
+    void releaseWith(Runnable release) {
+        this.release = release;
     }
 
     @OnError
