@@ -418,7 +418,7 @@ public class ChatEndpoint {
 
         @Override
         public void onToken(String text, long seq) {
-            turn.live.token(text, seq);
+            turn.live.token(text);
         }
 
         @Override

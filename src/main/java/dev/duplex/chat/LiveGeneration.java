@@ -5,6 +5,7 @@ import dev.duplex.error.ErrorCode;
 import dev.duplex.stream.Generation;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +31,12 @@ final class LiveGeneration {
     private Generation generation;
     private String model;
     private final StringBuilder text = new StringBuilder();
-    private final Set<OrderedSender> watchers = new LinkedHashSet<>();
-    private long[] seqs = new long[32];
+    /** The connections watching; none, and no set, once ended. */
+    private Set<OrderedSender> watchers = new LinkedHashSet<>();
+    /**
+     * Where each token's text ends in {@code text}. Token {@code i} has the seq {@code i + 1}: the protocol's seq
+     * counts the generation's tokens from 1, and there is no retry after the first token, so no seq is stored.
+     */
     private int[] ends = new int[32];
     private int tokens;
     private ServerFrame terminal;
@@ -104,14 +109,13 @@ final class LiveGeneration {
      * on coalesced tokens: they are at most the answer, which is in memory anyway.
      */
     synchronized void attach(OrderedSender sender, long afterSeq) {
-        long lastSeq = tokens == 0 ? 0 : seqs[tokens - 1];
-        if (afterSeq > lastSeq) {
+        if (afterSeq > tokens) {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "after_seq " + afterSeq
-                    + " is beyond the last token of generation " + id + " (" + lastSeq + ").");
+                    + " is beyond the last token of generation " + id + " (" + tokens + ").");
         }
         sender.send(new ServerFrame.Resumed(id, afterSeq, generation != null ? generation.model() : model,
                 conversationId, messageId));
-        sendTokens(sender, firstAfter(afterSeq), tokens);
+        sendTokens(sender, (int) Math.max(0, afterSeq), tokens);
         endOrWatch(sender);
     }
 
@@ -120,7 +124,7 @@ final class LiveGeneration {
         int start = from == 0 ? 0 : ends[from - 1];
         for (int i = from; i < to; i++) {
             if (ends[i] - start >= REPLAY_CHUNK_CHARS || i == to - 1) {
-                sender.send(new ServerFrame.Token(text.substring(start, ends[i]), seqs[i]));
+                sender.send(new ServerFrame.Token(text.substring(start, ends[i]), i + 1));
                 start = ends[i];
             }
         }
@@ -144,15 +148,14 @@ final class LiveGeneration {
         return false;
     }
 
-    synchronized void token(String content, long seq) {
+    /** The generation's next token; its seq is the count of tokens so far. */
+    synchronized void token(String content) {
         text.append(content);
-        if (tokens == seqs.length) {
-            seqs = Arrays.copyOf(seqs, Math.max(32, tokens * 2));
-            ends = Arrays.copyOf(ends, Math.max(32, tokens * 2));
+        if (tokens == ends.length) {
+            ends = Arrays.copyOf(ends, tokens * 2);
         }
-        seqs[tokens] = seq;
         ends[tokens] = text.length();
-        tokens++;
+        long seq = ++tokens;
         for (OrderedSender watcher : watchers) {
             watcher.sendToken(content, seq);
         }
@@ -170,11 +173,10 @@ final class LiveGeneration {
         terminal = frame;
         endedNanos = System.nanoTime();
         watchers.forEach(watcher -> watcher.send(frame));
-        watchers.clear();
+        watchers = Collections.emptySet();
         model = generation.model();
         generation = null; // with it its attempts, HTTP exchange and listener: kept for resuming, only text counts
         text.trimToSize();
-        seqs = Arrays.copyOf(seqs, tokens);
         ends = Arrays.copyOf(ends, tokens);
     }
 
@@ -191,14 +193,8 @@ final class LiveGeneration {
         return unwatchedSinceNanos;
     }
 
-    /** What the replay buffer holds, in bytes (UTF-16 text and the token index). */
+    /** What the replay buffer holds, in bytes (UTF-16 text at most, and where each token ends). */
     synchronized long bytes() {
-        return 2L * text.capacity() + 12L * seqs.length;
-    }
-
-    /** The index of the first token after {@code seq}. */
-    private int firstAfter(long seq) {
-        int index = Arrays.binarySearch(seqs, 0, tokens, seq);
-        return index >= 0 ? index + 1 : -index - 1;
+        return 2L * text.capacity() + 4L * ends.length;
     }
 }
