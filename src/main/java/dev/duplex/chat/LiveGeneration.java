@@ -152,7 +152,7 @@ final class LiveGeneration {
     synchronized void token(String content) {
         text.append(content);
         if (tokens == ends.length) {
-            ends = Arrays.copyOf(ends, tokens * 2);
+            ends = Arrays.copyOf(ends, Math.max(32, tokens * 2));
         }
         ends[tokens] = text.length();
         long seq = ++tokens;
