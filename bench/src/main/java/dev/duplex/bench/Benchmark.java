@@ -102,12 +102,12 @@ public final class Benchmark {
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
             double cpuBefore = duplex.cpuSeconds();
             direct.run(new Level(50, 4, 200, 0, 0), "warm-d" + i);
-            relay.run(new Level(50, 4, 200, 0, 0), "warm-r" + i, duplex);
+            warmRelay(relay, new Level(50, 4, 200, 0, 0), "warm-r" + i);
             direct.run(new Level(100, 8, 50, 20, 0), "warm-pd" + i);
-            relay.run(new Level(100, 8, 50, 20, 0), "warm-pr" + i, duplex);
+            warmRelay(relay, new Level(100, 8, 50, 20, 0), "warm-pr" + i);
             if (conversations) { // a conversation's turns take code paths a first message does not
                 direct.run(new Level(100, 4, 50, 20, 0, true), "warm-cd" + i);
-                relay.run(new Level(100, 4, 50, 20, 0, true), "warm-cr" + i, duplex);
+                warmRelay(relay, new Level(100, 4, 50, 20, 0, true), "warm-cr" + i);
             }
             // a level larger than the rounds above reaches code and type profiles they do not (group commits of
             // many writes, long queues): without this, C2 took a quarter of Duplex's CPU during 500 x 50 (finding 59)
@@ -116,7 +116,7 @@ public final class Benchmark {
                     Level once = new Level(level.sessions(), 1, level.tokens(), level.intervalMs(), level.ttftMs(),
                             level.conversation());
                     direct.run(once, "warm-ld" + i);
-                    relay.run(once, "warm-lr" + i, duplex);
+                    warmRelay(relay, once, "warm-lr" + i);
                 }
             }
             double compiling = compilerShare(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
@@ -230,6 +230,24 @@ public final class Benchmark {
             soak(relay, Integer.parseInt(options.get("soak")));
         }
         writeReport();
+    }
+
+    /**
+     * A warm-up level through Duplex, with the metrics read before and after it as a measured level reads them: the
+     * first plain HTTP requests after thousands of WebSocket upgrades made C2 discard and compile again Grizzly's
+     * request path, during the first measured level (docs/benchmarks.md, finding 75).
+     */
+    private void warmRelay(DuplexLoad relay, Level level, String runId) throws Exception {
+        readMetrics();
+        relay.run(level, runId, duplex);
+        readMetrics();
+    }
+
+    private void readMetrics() throws IOException, InterruptedException {
+        duplex.gauge("duplex_store_writes");
+        duplex.gauge("duplex_store_transactions");
+        duplex.collections();
+        duplex.gauge("duplex_data_file_bytes");
     }
 
     private static double compilerShare(Map<String, Double> before, Map<String, Double> after, double total) {
