@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -152,6 +154,27 @@ class BrowserIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(400, notStreaming.statusCode());
         assertTrue(notStreaming.body().contains("\"error\":{\"message\":"), notStreaming.body());
+
+        // every other bad request gets the same OpenAI-shaped 400, naming what is wrong
+        assertDemoRejects("not json", "must be a JSON object");
+        assertDemoRejects("[{\"role\":\"user\",\"content\":\"hi\"}]", "must be a JSON object");
+        assertDemoRejects("{\"messages\":[{\"role\":\"user\",\"content\":[1]}],\"stream\":true}",
+                "'messages' must contain a user message");
+        assertDemoRejects("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "only streams");
+        assertDemoRejects("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":\"yes\"}", "only streams");
+    }
+
+    private void assertDemoRejects(String body, String reason) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        Deployments.base(deployed).resolve("demo/v1/chat/completions"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode(), body + " -> " + response.body());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        JsonObject error = Json.createReader(new java.io.StringReader(response.body())).readObject()
+                .getJsonObject("error");
+        assertEquals("invalid_request_error", error.getString("type"), response.body());
+        assertTrue(error.getString("message").contains(reason), body + " -> " + response.body());
     }
 
     @Test
