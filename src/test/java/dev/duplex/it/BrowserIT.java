@@ -38,6 +38,9 @@ import org.openqa.selenium.support.ui.Select;
 @ExtendWith(ArquillianExtension.class)
 class BrowserIT {
 
+    /** One client for all of the demo model's bad requests (a JDK client keeps a selector thread while it lives). */
+    private static final java.net.http.HttpClient DEMO_CLIENT = java.net.http.HttpClient.newHttpClient();
+
     @ArquillianResource
     URL deployed;
 
@@ -165,7 +168,7 @@ class BrowserIT {
     }
 
     private void assertDemoRejects(String body, String reason) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        var response = DEMO_CLIENT.send(java.net.http.HttpRequest.newBuilder(
                         Deployments.base(deployed).resolve("demo/v1/chat/completions"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
