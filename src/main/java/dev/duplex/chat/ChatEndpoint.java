@@ -417,7 +417,7 @@ public class ChatEndpoint {
         }
 
         @Override
-        public void onToken(String text, long seq) {
+        public void onToken(String text) {
             turn.live.token(text);
         }
 

@@ -268,7 +268,7 @@ public final class Generation {
             if (seq == 1) {
                 firstToken();
             }
-            listener.onToken(text, seq);
+            listener.onToken(text);
         }
 
         private void firstToken() {

@@ -11,8 +11,8 @@ import dev.duplex.provider.Usage;
  */
 public interface GenerationListener {
 
-    /** One upstream token; {@code seq} counts them from 1 within the generation. */
-    void onToken(String text, long seq);
+    /** One upstream token, in order; the listener numbers them if it needs to (no retry follows the first). */
+    void onToken(String text);
 
     /** Something the user should know while waiting: a retry, or a fallback model answering. */
     void onNotice(Notice notice);

@@ -204,8 +204,8 @@ public class UpstreamClient {
         }
 
         @Override
-        public void onToken(String text, long seq) {
-            listener.onToken(text, seq);
+        public void onToken(String text) {
+            listener.onToken(text);
         }
 
         @Override
