@@ -172,15 +172,23 @@ public final class FakeUpstreamServer {
 
         /** On the reader: the client closed the connection (or reset it). */
         private void close() {
-            String id = streaming;
-            if (id != null) {
-                closes.put(id, System.nanoTime());
-            }
+            gone();
             closed = true;
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // closed anyway
+            }
+        }
+
+        /**
+         * The client is gone: seen by the reader (its close or reset), or first by the writer (a write failed, the
+         * reader not having run since). Recorded once, for the stream being written.
+         */
+        void gone() {
+            String id = streaming;
+            if (id != null) {
+                closes.putIfAbsent(id, System.nanoTime());
             }
         }
     }
@@ -299,6 +307,7 @@ public final class FakeUpstreamServer {
                 due = next < tokens ? start + next * intervalNanos : System.nanoTime();
                 return true;
             } catch (IOException gone) {
+                connection.gone();
                 return false;
             }
         }
