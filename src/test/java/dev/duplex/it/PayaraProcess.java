@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Payara Micro with the built WAR at {@code /}, as a process of the test's own (for what Arquillian's container
  * cannot do: be killed and started again, or have its whole log read). Settings are system properties; the
- * Arquillian container's extra options (--nocluster, and the PostgreSQL set-up in that profile) apply too.
+ * Arquillian container's extra options (--nohazelcast, and the PostgreSQL set-up in that profile) apply too.
  */
 final class PayaraProcess implements AutoCloseable {
 
@@ -54,7 +54,7 @@ final class PayaraProcess implements AutoCloseable {
         command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--rootdir", root.toString(),
                 "--port", Integer.toString(port),
                 "--deploy", new File(System.getProperty("duplex.war")).getAbsolutePath(), "--contextroot", "/"));
-        command.addAll(List.of(System.getProperty("payara.extraMicroOptions", "--nocluster").split(" ")));
+        command.addAll(List.of(System.getProperty("payara.extraMicroOptions", "--nohazelcast").split(" ")));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/models")).build();

@@ -511,7 +511,7 @@ public final class Benchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvm);
         command.addAll(List.of(
-                "-jar", options.getOrDefault("micro", "target/payara-micro-6.2025.10.jar"), "--nocluster",
+                "-jar", options.getOrDefault("micro", "target/payara-micro-6.2025.10.jar"), "--nohazelcast",
                 "--port", Integer.toString(port), "--contextroot", "/",
                 "--prebootcommandfile", options.getOrDefault("preboot", "server-config/payara/tuning.asadmin"),
                 "--deploy", options.getOrDefault("war", "target/duplex.war")));
