@@ -200,10 +200,12 @@ public final class Benchmark {
         line("");
         line("### The machine's cores during each level: the average number each process kept busy (user + system"
                 + " time from /proc over the level's wall time), the rest of the machine, idle, and stolen by the"
-                + " host");
+                + " host; and each process's mean wait for a core once its thread was runnable, in microseconds, with"
+                + " its threads' runs on a core a second in brackets (schedstat; finding 80)");
         line("");
-        line("| level | mode | seconds | Duplex | fake upstream | load generator | other | idle | steal |");
-        line("|---|---|---|---|---|---|---|---|---|");
+        line("| level | mode | seconds | Duplex | fake upstream | load generator | other | idle | steal "
+                + "| Duplex's wait µs (runs/s) | upstream's | generator's |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         cores.forEach(this::line);
         line("");
         if (options.containsKey("stalled-only")) {

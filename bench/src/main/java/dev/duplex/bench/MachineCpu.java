@@ -1,9 +1,12 @@
 package dev.duplex.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How the machine's cores were shared during a level: Duplex, the fake upstream, the load generator (this
@@ -11,6 +14,11 @@ import java.util.Locale;
  * the other two leave; this says how much that was. Read from /proc: each process's user + system time, and the
  * machine's busy, idle and steal time from /proc/stat (steal: time a virtual machine's cores waited for the host,
  * which no process here can use).
+ * <p>
+ * And how long each process's threads waited for a core once woken: every thread's {@code schedstat} gives its
+ * time runnable but not running and the number of times it was put on a core (finding 80). A token crosses
+ * more threads in Duplex than on direct's way, so each crossing's wait adds to Duplex's latency. A thread
+ * that ended during the level is not counted.
  */
 final class MachineCpu {
 
@@ -27,13 +35,36 @@ final class MachineCpu {
 
     /** CPU seconds so far: Duplex, upstream, load generator, and the whole machine's busy, idle and stolen. */
     record Snapshot(double duplex, double upstream, double generator, double busy, double idle, double steal,
-                    long nanos) {
+                    Waits duplexWaits, Waits upstreamWaits, Waits generatorWaits, long nanos) {
+    }
+
+    /**
+     * Each live thread of a process (by thread id): its time runnable but waiting for a core, in nanoseconds, and
+     * its runs on a core.
+     */
+    record Waits(Map<String, long[]> byThread) {
+
+        /**
+         * The mean wait before a run from {@code before} to this, in microseconds, and the runs a second: over the
+         * threads alive now, from zero for those started since.
+         */
+        String since(Waits before, double wall) {
+            long nanos = 0;
+            long runs = 0;
+            for (Map.Entry<String, long[]> thread : byThread.entrySet()) {
+                long[] then = before.byThread.getOrDefault(thread.getKey(), new long[2]);
+                nanos += thread.getValue()[0] - then[0];
+                runs += thread.getValue()[1] - then[1];
+            }
+            return String.format(Locale.ROOT, "%.0f (%.0f)", runs == 0 ? 0.0 : nanos / 1e3 / runs, runs / wall);
+        }
     }
 
     Snapshot take() throws IOException {
         double[] machine = machine();
-        return new Snapshot(processSeconds(duplexPid), processSeconds(upstreamPid),
-                processSeconds(ProcessHandle.current().pid()), machine[0], machine[1], machine[2],
+        long generatorPid = ProcessHandle.current().pid();
+        return new Snapshot(processSeconds(duplexPid), processSeconds(upstreamPid), processSeconds(generatorPid),
+                machine[0], machine[1], machine[2], waits(duplexPid), waits(upstreamPid), waits(generatorPid),
                 System.nanoTime());
     }
 
@@ -47,8 +78,11 @@ final class MachineCpu {
         double idle = (after.idle() - before.idle()) / wall;
         double steal = (after.steal() - before.steal()) / wall;
         double other = Math.max(0, busy - duplex - upstream - generator);
-        return String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", level, mode,
-                wall, duplex, upstream, generator, other, idle, steal);
+        return String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |",
+                level, mode, wall, duplex, upstream, generator, other, idle, steal,
+                after.duplexWaits().since(before.duplexWaits(), wall),
+                after.upstreamWaits().since(before.upstreamWaits(), wall),
+                after.generatorWaits().since(before.generatorWaits(), wall));
     }
 
     static double processSeconds(long pid) throws IOException {
@@ -59,6 +93,24 @@ final class MachineCpu {
     static double statSeconds(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /** Each thread's {@code /proc/PID/task/TID/schedstat}: time on a core, time waiting for one, runs (ns, ns, n). */
+    static Waits waits(long pid) throws IOException {
+        Map<String, long[]> byThread = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String[] fields;
+                try {
+                    fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                } catch (IOException ended) {
+                    continue;
+                }
+                byThread.put(task.getFileName().toString(),
+                        new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[2])});
+            }
+        }
+        return new Waits(byThread);
     }
 
     /** The machine's busy, idle and stolen seconds, summed over its cores (first line of /proc/stat). */
