@@ -11,18 +11,21 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Duplex on Payara Server (the full server of the Payara Micro version the build uses), deployed as
  * docs/operations.md tells an operator: a domain of its own, the settings as system properties with asadmin, then
- * {@code asadmin deploy --contextroot /}. A browser chats with a real upstream on loopback, and reads the
+ * {@code asadmin deploy --contextroot /}, with the data grid turned off by server-config's file for that (Duplex
+ * does not use it; finding 81). A browser chats with a real upstream on loopback, and reads the
  * conversation back; the server's metrics carry Duplex's gauges; undeploying and stopping log no SEVERE.
  */
 class PayaraServerIT extends WithServerProcess {
@@ -39,6 +42,15 @@ class PayaraServerIT extends WithServerProcess {
         asadmin(asadmin, concat(List.of("start-domain"), domain));
         try {
             String admin = Integer.toString(portBase + 48);
+            ProcessHandle domainJvm = ProcessHandle.allProcesses().filter(process ->
+                    process.info().commandLine().orElse("").contains(domains.toString())).findFirst().orElseThrow();
+            assertFalse(dataGridThreads(domainJvm).isEmpty(), "the default domain starts the data grid");
+            asadmin(asadmin, "--port", admin, "multimode", "--file",
+                    Path.of("server-config/payara/no-data-grid.asadmin").toAbsolutePath().toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> dataGridThreads(domainJvm).isEmpty());
+            assertTrue(Pattern.compile("<hazelcast-config-specific-configuration[^>]*enabled=\"false\"")
+                    .matcher(Files.readString(domains.resolve("duplex/config/domain.xml"))).find(),
+                    "the data grid stays off after a restart");
             asadmin(asadmin, "--port", admin, "create-system-properties",
                     "duplex.data-dir=" + dataDir.toString().replace(":", "\\:")
                             + ":duplex.auth.mode=anonymous"
@@ -73,6 +85,24 @@ class PayaraServerIT extends WithServerProcess {
         String log = Files.readString(domains.resolve("duplex/logs/server.log"), StandardCharsets.UTF_8);
         assertTrue(log.contains("Conversations are stored in the embedded database under"), "Duplex started");
         assertFalse(log.contains("SEVERE"), "no SEVERE in the server's log: " + domains.resolve("duplex/logs"));
+    }
+
+    /** The names of a JVM's Hazelcast threads ("hz." and the member's name; Linux keeps 15 characters). */
+    private static List<String> dataGridThreads(ProcessHandle jvm) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(jvm.pid()), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (name.startsWith("hz.")) {
+                        names.add(name);
+                    }
+                } catch (IOException ended) {
+                    // the thread ended while we listed them
+                }
+            }
+        }
+        return names;
     }
 
     private static void asadmin(Path asadmin, String... arguments) throws IOException, InterruptedException {
