@@ -149,6 +149,7 @@ public final class Benchmark {
             double[] gcBefore = duplex.collections();
             long startedBefore = duplex.threadsStarted();
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
+            Map<String, Long> runsBefore = duplex.threadRuns();
             double cpuBefore = duplex.cpuSeconds();
             MachineCpu.Snapshot relayBefore = machine.take();
             Result r = relay.run(level, "r" + run, duplex);
@@ -158,7 +159,8 @@ public final class Benchmark {
                     level.name(), ms(relayRequests.percentile(50)), ms(directRequests.percentile(50)),
                     ms(relayRequests.percentile(99)), ms(directRequests.percentile(99)), ms(relayRequests.max()),
                     ms(directRequests.max()), relayRequests.size(), directRequests.size()));
-            String shares = threadShares(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore);
+            String shares = threadShares(threadsBefore, duplex.threadCpuSeconds(), duplex.cpuSeconds() - cpuBefore,
+                    runsBefore, duplex.threadRuns(), r.tokens());
             double[] gcAfter = duplex.collections();
             threads.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %d | %s |", level.name(),
                     gcAfter[0] - gcBefore[0], 1000 * (gcAfter[1] - gcBefore[1]),
@@ -192,7 +194,7 @@ public final class Benchmark {
         line("### Where Duplex's CPU went: its collections (count and the milliseconds they paused it, from its base"
                 + " metrics), the threads it started (its JVM's java.threads.started counter, by jcmd: finding 71) and"
                 + " its threads' shares (user + system time from /proc; numbered threads as N; names cut at 15"
-                + " characters)");
+                + " characters), with their runs on a core per relayed token in brackets (schedstat; finding 80)");
         line("");
         line("| level | collections | ms paused | threads started | threads by CPU share |");
         line("|---|---|---|---|---|");
@@ -258,8 +260,12 @@ public final class Benchmark {
                 / Math.max(total, 0.01);
     }
 
-    /** The thread groups that used the most CPU during a level, as shares of the process's CPU time then. */
-    private static String threadShares(Map<String, Double> before, Map<String, Double> after, double total) {
+    /**
+     * The ten thread groups (by name) that used the most CPU during a level, as shares of the process's CPU time
+     * then, with how many times they were put on a core per relayed token.
+     */
+    private static String threadShares(Map<String, Double> before, Map<String, Double> after, double total,
+                                       Map<String, Long> runsBefore, Map<String, Long> runsAfter, long tokens) {
         List<Map.Entry<String, Double>> used = new ArrayList<>();
         after.forEach((name, seconds) -> used.add(Map.entry(name, seconds - before.getOrDefault(name, 0.0))));
         used.sort(Map.Entry.<String, Double>comparingByValue().reversed());
@@ -267,8 +273,9 @@ public final class Benchmark {
         StringBuilder shares = new StringBuilder();
         for (Map.Entry<String, Double> entry : used.subList(0, Math.min(10, used.size()))) {
             shown += entry.getValue();
-            shares.append(String.format(Locale.ROOT, "%s %.0f%%, ", entry.getKey(),
-                    100 * entry.getValue() / Math.max(total, 0.01)));
+            long runs = runsAfter.getOrDefault(entry.getKey(), 0L) - runsBefore.getOrDefault(entry.getKey(), 0L);
+            shares.append(String.format(Locale.ROOT, "%s %.0f%% (%.2f), ", entry.getKey(),
+                    100 * entry.getValue() / Math.max(total, 0.01), runs / (double) Math.max(tokens, 1)));
         }
         return shares.append(String.format(Locale.ROOT, "other and ended threads %.0f%% (of %.1f s)",
                 100 * (total - shown) / Math.max(total, 0.01), total)).toString();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * A child process under test (Duplex on Payara Micro or WildFly): its CPU time, RSS and heap, read from outside.
@@ -57,20 +58,33 @@ final class ServerProcess implements AutoCloseable {
      */
     Map<String, Double> threadCpuSeconds() throws IOException {
         Map<String, Double> byName = new TreeMap<>();
+        forEachThread("stat", (name, stat) -> byName.merge(name, MachineCpu.statSeconds(stat), Double::sum));
+        return byName;
+    }
+
+    /** How many times each live thread was put on a core (schedstat), summed per name as in threadCpuSeconds. */
+    Map<String, Long> threadRuns() throws IOException {
+        Map<String, Long> byName = new TreeMap<>();
+        forEachThread("schedstat", (name, schedstat) ->
+                byName.merge(name, Long.parseLong(schedstat.trim().split(" ")[2]), Long::sum));
+        return byName;
+    }
+
+    /** Each live thread's name (numbers as N) and its file {@code /proc/PID/task/TID/<file>}. */
+    private void forEachThread(String file, BiConsumer<String, String> action) throws IOException {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "task"))) {
             for (Path task : tasks) {
-                String stat;
+                String name;
+                String content;
                 try {
-                    stat = Files.readString(task.resolve("stat"));
+                    name = Files.readString(task.resolve("comm")).trim();
+                    content = Files.readString(task.resolve(file));
                 } catch (IOException ended) {
                     continue;
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                        .replaceAll("(?<=[-#(])\\d+", "N");
-                byName.merge(name, MachineCpu.statSeconds(stat), Double::sum);
+                action.accept(name.replaceAll("(?<=[-#(])\\d+", "N"), content);
             }
         }
-        return byName;
     }
 
     /** An application gauge from the container's MicroProfile Metrics, e.g. {@code duplex_sessions_open}. */
