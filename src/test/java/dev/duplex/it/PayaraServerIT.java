@@ -90,7 +90,8 @@ class PayaraServerIT extends WithServerProcess {
     /** The names of a JVM's Hazelcast threads ("hz." and the member's name; Linux keeps 15 characters). */
     private static List<String> dataGridThreads(ProcessHandle jvm) throws IOException {
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(jvm.pid()), "task"))) {
+        Path threads = Path.of("/proc", Long.toString(jvm.pid()), "task");
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(threads)) {
             for (Path task : tasks) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim();

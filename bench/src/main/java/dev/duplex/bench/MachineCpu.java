@@ -98,19 +98,30 @@ final class MachineCpu {
     /** Each thread's {@code /proc/PID/task/TID/schedstat}: time on a core, time waiting for one, runs (ns, ns, n). */
     static Waits waits(long pid) throws IOException {
         Map<String, long[]> byThread = new HashMap<>();
+        forEachThread(pid, task -> {
+            String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+            byThread.put(task.getFileName().toString(),
+                    new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[2])});
+        });
+        return new Waits(byThread);
+    }
+
+    /** Reads a thread's files under {@code /proc/PID/task/TID}; fails if the thread has ended meanwhile. */
+    interface ThreadReader {
+        void read(Path task) throws IOException;
+    }
+
+    /** Runs {@code reader} on each live thread of {@code pid}, skipping those that end while they are read. */
+    static void forEachThread(long pid, ThreadReader reader) throws IOException {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
-                String[] fields;
                 try {
-                    fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    reader.read(task);
                 } catch (IOException ended) {
-                    continue;
+                    // the thread ended after it was listed
                 }
-                byThread.put(task.getFileName().toString(),
-                        new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[2])});
             }
         }
-        return new Waits(byThread);
     }
 
     /** The machine's busy, idle and stolen seconds, summed over its cores (first line of /proc/stat). */

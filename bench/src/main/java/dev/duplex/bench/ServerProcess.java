@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,19 +71,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Each live thread's name (numbers as N) and its file {@code /proc/PID/task/TID/<file>}. */
     private void forEachThread(String file, BiConsumer<String, String> action) throws IOException {
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "task"))) {
-            for (Path task : tasks) {
-                String name;
-                String content;
-                try {
-                    name = Files.readString(task.resolve("comm")).trim();
-                    content = Files.readString(task.resolve(file));
-                } catch (IOException ended) {
-                    continue;
-                }
-                action.accept(name.replaceAll("(?<=[-#(])\\d+", "N"), content);
-            }
-        }
+        MachineCpu.forEachThread(pid(), task -> {
+            String name = Files.readString(task.resolve("comm")).trim();
+            String content = Files.readString(task.resolve(file));
+            action.accept(name.replaceAll("(?<=[-#(])\\d+", "N"), content);
+        });
     }
 
     /** An application gauge from the container's MicroProfile Metrics, e.g. {@code duplex_sessions_open}. */
