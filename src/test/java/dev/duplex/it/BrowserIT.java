@@ -62,6 +62,8 @@ class BrowserIT {
         browser.get(Deployments.base(deployed).toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
                 browser.findElement(By.id("connection-text")).getAttribute("data-state")));
+        // the model catalogue (which also shows the demo notice) loads beside the socket: two models show a picker
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("model-picker")).isDisplayed());
     }
 
     @AfterEach
@@ -95,9 +97,16 @@ class BrowserIT {
         assertEquals("What is Duplex?", browser.findElements(By.cssSelector("li.turn.user .content")).get(0).getText());
 
         input.sendKeys("ช่วยอธิบายเรื่องนี้ให้ยาวหน่อย");
+        // the demo's first token can come before WebDriver could look: the page itself records the indicator shown
+        browser.executeScript("const typing = document.getElementById('typing');"
+                + "window.typingShown = false;"
+                + "new MutationObserver(() => window.typingShown ||= getComputedStyle(typing).display !== 'none')"
+                + ".observe(typing, {attributes: true});");
         browser.findElement(By.id("send")).click();
-        assertTrue(browser.findElement(By.id("typing")).isDisplayed(), "typing indicator while waiting");
         WebElement second = assistantTurn(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> answerText(second).length() > 0);
+        assertEquals(Boolean.TRUE, browser.executeScript("return window.typingShown;"),
+                "typing indicator while waiting");
         // past the opening quote: the echoed Thai question has begun
         await().atMost(Duration.ofSeconds(10)).until(() -> answerText(second).length() > 15);
         WebElement stop = browser.findElement(By.id("stop"));
