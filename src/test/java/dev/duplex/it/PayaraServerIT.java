@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +43,7 @@ class PayaraServerIT extends WithServerProcess {
         asadmin(asadmin, concat(List.of("start-domain"), domain));
         try {
             String admin = Integer.toString(portBase + 48);
-            ProcessHandle domainJvm = ProcessHandle.allProcesses().filter(process ->
-                    process.info().commandLine().orElse("").contains(domains.toString())).findFirst().orElseThrow();
+            ProcessHandle domainJvm = domainProcesses(domains).findFirst().orElseThrow();
             assertFalse(dataGridThreads(domainJvm).isEmpty(), "the default domain starts the data grid");
             asadmin(asadmin, "--port", admin, "multimode", "--file",
                     Path.of("server-config/payara/no-data-grid.asadmin").toAbsolutePath().toString());
@@ -79,12 +79,17 @@ class PayaraServerIT extends WithServerProcess {
         } finally {
             asadmin(asadmin, concat(List.of("stop-domain"), domain));
             // stop-domain returns once the admin port is closed; the domain's JVM may still be exiting
-            await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.allProcesses().noneMatch(process ->
-                    process.info().commandLine().orElse("").contains(domains.toString())));
+            await().atMost(Duration.ofSeconds(60)).until(() -> domainProcesses(domains).findAny().isEmpty());
         }
         String log = Files.readString(domains.resolve("duplex/logs/server.log"), StandardCharsets.UTF_8);
         assertTrue(log.contains("Conversations are stored in the embedded database under"), "Duplex started");
         assertFalse(log.contains("SEVERE"), "no SEVERE in the server's log: " + domains.resolve("duplex/logs"));
+    }
+
+    /** The processes running from {@code domains}: the domain's JVM while it runs. */
+    private static Stream<ProcessHandle> domainProcesses(Path domains) {
+        return ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().orElse("").contains(domains.toString()));
     }
 
     /** The names of a JVM's Hazelcast threads ("hz." and the member's name; Linux keeps 15 characters). */
