@@ -29,8 +29,14 @@ public final class Benchmark {
 
     private final Map<String, String> options;
     private final StringBuilder report = new StringBuilder();
+    /**
+     * Every level's slow tokens by 100 ms window: its start at wall-clock time (for collectors' logs) and in
+     * seconds of the monotonic clock (for {@code perf sched record -k CLOCK_MONOTONIC}), and how many.
+     */
+    private final StringBuilder slowWindows = new StringBuilder();
     private Process upstream;
     private ServerProcess duplex;
+    private KernelBursts kernelBursts;
     private URI upstreamBase;
 
     private Benchmark(Map<String, String> options) {
@@ -137,12 +143,17 @@ public final class Benchmark {
         List<String> threads = new ArrayList<>();
         List<String> requests = new ArrayList<>();
         List<String> cores = new ArrayList<>();
+        List<String> slow = new ArrayList<>();
         MachineCpu machine = new MachineCpu(duplex.pid(), upstream.pid());
+        kernelBursts = new KernelBursts();
         upstreamArrivals(); // forgets the warm-up's
         for (Level level : levels) {
+            Map<String, Long> upstreamGc = upstreamCollections();
+            long[] generatorGc = OwnCollections.now();
             MachineCpu.Snapshot directBefore = machine.take();
             Result d = direct.run(level, "d" + run);
             cores.add(MachineCpu.row(level.name(), "direct", directBefore, machine.take()));
+            slow.add(slowRow(d, generatorGc, upstreamGc));
             Samples directRequests = d.requestPath(upstreamArrivals());
             double writes = duplex.gauge("duplex_store_writes");
             double transactions = duplex.gauge("duplex_store_transactions");
@@ -151,9 +162,12 @@ public final class Benchmark {
             Map<String, Double> threadsBefore = duplex.threadCpuSeconds();
             Map<String, Long> runsBefore = duplex.threadRuns();
             double cpuBefore = duplex.cpuSeconds();
+            upstreamGc = upstreamCollections();
+            generatorGc = OwnCollections.now();
             MachineCpu.Snapshot relayBefore = machine.take();
             Result r = relay.run(level, "r" + run, duplex);
             cores.add(MachineCpu.row(level.name(), "duplex", relayBefore, machine.take()));
+            slow.add(slowRow(r, generatorGc, upstreamGc));
             Samples relayRequests = r.requestPath(upstreamArrivals());
             requests.add(String.format(Locale.ROOT, "| %s | %.2f (%.2f) | %.2f (%.2f) | %.2f (%.2f) | %d (%d) |",
                     level.name(), ms(relayRequests.percentile(50)), ms(directRequests.percentile(50)),
@@ -209,6 +223,18 @@ public final class Benchmark {
                 + "| Duplex's wait µs (runs/s) | upstream's | generator's |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         cores.forEach(this::line);
+        line("");
+        line("### Slow tokens: those over 10 ms from the upstream's write to the client, and the 100 ms windows of the"
+                + " level they were written in (a few windows with many are a stall of a whole process, many with a"
+                + " few a spread tail); the windows in which the kernel's memory monitor (kdamond) ran 5 ms or more,"
+                + " or just before one, and the slow tokens written in those; and the collections of the load"
+                + " generator and the fake upstream during the level (count, ms), which delay what they receive or"
+                + " send in either mode (finding 82)");
+        line("");
+        line("| level | mode | slow tokens | windows with one | most in one window | windows at a kdamond burst "
+                + "| slow tokens in them | generator's collections (ms) | upstream's collections (ms) |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        slow.forEach(this::line);
         line("");
         if (options.containsKey("stalled-only")) {
             stalled();
@@ -285,6 +311,7 @@ public final class Benchmark {
         Path out = Path.of(options.getOrDefault("out", "bench/target/report.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report);
+        Files.writeString(out.resolveSibling("slow-windows.txt"), slowWindows);
         System.out.println("\nreport written to " + out);
     }
 
@@ -408,6 +435,28 @@ public final class Benchmark {
     /** When the upstream read each request since the last call, by message id (it forgets them). */
     private Map<String, Long> upstreamArrivals() throws IOException, InterruptedException {
         return upstreamStats("/stats/arrivals");
+    }
+
+    /** The fake upstream's collections so far: {@code count} and {@code ms}. */
+    private Map<String, Long> upstreamCollections() throws IOException, InterruptedException {
+        return upstreamStats("/stats/collections");
+    }
+
+    /** A row of the slow tokens' table: {@code result}'s slow tokens, and the collections since those counts. */
+    private String slowRow(Result result, long[] generatorBefore, Map<String, Long> upstreamBefore)
+            throws IOException, InterruptedException {
+        long[] generator = OwnCollections.now();
+        Map<String, Long> upstream = upstreamCollections();
+        long wallOffset = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
+        result.slowByWindow().forEach((window, count) -> slowWindows.append(String.format(Locale.ROOT,
+                "%s %s %s %.3f %d%n", result.level().name().replace(' ', '_'), result.mode(),
+                Instant.ofEpochSecond(0, window + wallOffset), window / 1e9, count)));
+        long origin = result.origin();
+        return String.format(Locale.ROOT, "| %s | %s | %s %s %d (%d) | %d (%d) |", result.level().name(),
+                result.mode(), result.slowWindows(), kernelBursts.cells(result.slowByWindow(), origin,
+                        origin + (long) (result.seconds() * 1e9), Result.WINDOW_NANOS),
+                generator[0] - generatorBefore[0], generator[1] - generatorBefore[1],
+                upstream.get("count") - upstreamBefore.get("count"), upstream.get("ms") - upstreamBefore.get("ms"));
     }
 
     private Map<String, Long> upstreamCloses() throws IOException, InterruptedException {
@@ -579,6 +628,9 @@ public final class Benchmark {
     }
 
     private void stop() throws InterruptedException {
+        if (kernelBursts != null) {
+            kernelBursts.close();
+        }
         if (duplex != null) {
             duplex.close();
         }

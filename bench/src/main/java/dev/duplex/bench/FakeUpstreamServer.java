@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * client closes a connection: {@code GET /stats/closes} lists {@code id nanos} per line. It also records the
  * instant each request was read whole: {@code GET /stats/arrivals} lists {@code id nanos} per line and forgets
  * them, so the load generator can tell how long its message took to become the upstream's request.
+ * {@code GET /stats/collections} gives its own garbage collections so far ({@code count N}, {@code ms M}).
  *
  * <p>It stands for a provider on another machine, so it must cost this one as little as it can: two threads serve
  * every connection. The reader (the thread that calls {@link #serve}) accepts connections, reads requests and sees
@@ -316,7 +317,9 @@ public final class FakeUpstreamServer {
         private byte[] nextBytes() {
             if (request.path.startsWith("/stats/")) {
                 next = tokens + 1;
-                return fixed(request.path.startsWith("/stats/closes") ? list(closes, false) : list(arrivals, true));
+                return fixed(request.path.startsWith("/stats/closes") ? list(closes, false)
+                        : request.path.startsWith("/stats/collections") ? collections()
+                        : list(arrivals, true));
             }
             if (next == -1) {
                 connection.streaming = id;
@@ -358,6 +361,12 @@ public final class FakeUpstreamServer {
                 }
             }
             return body.toString();
+        }
+
+        /** This process's collections so far, as {@code count N} and {@code ms M} lines. */
+        private static String collections() {
+            long[] collections = OwnCollections.now();
+            return "count " + collections[0] + "\nms " + collections[1] + "\n";
         }
 
         private static byte[] fixed(String body) {

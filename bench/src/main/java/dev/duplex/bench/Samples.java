@@ -30,10 +30,16 @@ final class Samples {
         if (size == 0) {
             return 0;
         }
-        long[] sorted = Arrays.copyOf(values, size);
-        Arrays.sort(sorted);
+        long[] sorted = sorted();
         int rank = (int) Math.ceil(p / 100.0 * size);
         return sorted[Math.min(size, Math.max(1, rank)) - 1];
+    }
+
+    /** The samples in ascending order, a copy. */
+    long[] sorted() {
+        long[] sorted = Arrays.copyOf(values, size);
+        Arrays.sort(sorted);
+        return sorted;
     }
 
     long max() {

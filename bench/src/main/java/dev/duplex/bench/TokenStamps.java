@@ -6,8 +6,14 @@ final class TokenStamps {
     private TokenStamps() {
     }
 
-    /** Adds the latency (µs) of every stamp in {@code content} received at {@code now}; returns how many. */
-    static int record(String content, long now, Samples latency) {
+    /** Latencies above this (µs) are slow: their stamps are kept, to tell stalls from a spread tail. */
+    static final long SLOW_MICROS = 10_000;
+
+    /**
+     * Adds the latency (µs) of every stamp in {@code content} received at {@code now}, and the stamp itself to
+     * {@code slow} when that latency is above {@link #SLOW_MICROS}; returns how many.
+     */
+    static int record(String content, long now, Samples latency, Samples slow) {
         int count = 0;
         long value = 0;
         boolean inNumber = false;
@@ -17,16 +23,24 @@ final class TokenStamps {
                 value = value * 10 + (c - '0');
                 inNumber = true;
             } else if (inNumber) {
-                latency.add((now - value) / 1000);
+                add(value, now, latency, slow);
                 count++;
                 value = 0;
                 inNumber = false;
             }
         }
         if (inNumber) {
-            latency.add((now - value) / 1000);
+            add(value, now, latency, slow);
             count++;
         }
         return count;
+    }
+
+    private static void add(long stamp, long now, Samples latency, Samples slow) {
+        long micros = (now - stamp) / 1000;
+        latency.add(micros);
+        if (micros > SLOW_MICROS) {
+            slow.add(stamp);
+        }
     }
 }

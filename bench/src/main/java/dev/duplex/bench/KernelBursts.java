@@ -1,0 +1,132 @@
+package dev.duplex.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When the kernel's memory-access monitor ran. Some virtual machines run DAMON ({@code kdamond} kernel threads) to
+ * find cold memory for the host; on the benchmark's machine it sampled every 500 ms and took a core for 5-40 ms
+ * each time, and those bursts were where most of Duplex's slow tokens were (docs/benchmarks.md, finding 82). This
+ * reads the {@code kdamond} threads' time on a core ({@code /proc/PID/schedstat}) every 20 ms, so each level can
+ * say how many of its slow tokens fell in a burst. With no such thread it records nothing.
+ *
+ * <p>Threading: one daemon thread of its own samples until {@link #close}; the readers synchronise on this.
+ */
+final class KernelBursts implements AutoCloseable {
+
+    private static final long SAMPLE_MS = 20;
+    /** A window is a burst's when kdamond ran at least this long in it (ns). */
+    static final long BURST_NANOS = 5_000_000;
+
+    private final List<Path> threads;
+    private final List<long[]> samples = new ArrayList<>();
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "kernel-bursts");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    KernelBursts() throws IOException {
+        threads = kdamonds();
+        if (!threads.isEmpty()) {
+            sampler.scheduleAtFixedRate(this::sample, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether this machine runs kdamond threads at all. */
+    boolean present() {
+        return !threads.isEmpty();
+    }
+
+    private static List<Path> kdamonds() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    if (Files.readString(process.resolve("comm")).startsWith("kdamond")) {
+                        found.add(process.resolve("schedstat"));
+                    }
+                } catch (IOException ended) {
+                    // the process ended after it was listed
+                }
+            }
+        }
+        return found;
+    }
+
+    private void sample() {
+        long onCore = 0;
+        for (Path thread : threads) {
+            try {
+                onCore += Long.parseLong(Files.readString(thread).trim().split(" ")[0]);
+            } catch (IOException | RuntimeException gone) {
+                // a kdamond that stopped counts no more
+            }
+        }
+        synchronized (this) {
+            samples.add(new long[] {System.nanoTime(), onCore});
+        }
+    }
+
+    /**
+     * The nanoseconds kdamond ran in each window of {@code windowNanos} from {@code origin} up to {@code end}, by
+     * window start: a sample's increase is put in the window where its interval ended.
+     */
+    synchronized SortedMap<Long, Long> byWindow(long origin, long end, long windowNanos) {
+        SortedMap<Long, Long> windows = new TreeMap<>();
+        for (int i = 1; i < samples.size(); i++) {
+            long at = samples.get(i)[0];
+            if (at >= origin && at < end) {
+                windows.merge(origin + (at - origin) / windowNanos * windowNanos,
+                        samples.get(i)[1] - samples.get(i - 1)[1], Long::sum);
+            }
+        }
+        return windows;
+    }
+
+    /**
+     * The table cells for a level's slow tokens: how many of the level's windows had a burst or came just before
+     * one (a token written just before a burst waits through it), and how many of the slow tokens were written in
+     * those windows. Were the bursts not the cause, the two shares would be alike.
+     */
+    String cells(Map<Long, Integer> slowByWindow, long origin, long end, long windowNanos) {
+        if (!present()) {
+            return "no kdamond | |";
+        }
+        SortedMap<Long, Long> bursts = byWindow(origin, end + windowNanos, windowNanos);
+        long windows = Math.max(1, (end - origin + windowNanos - 1) / windowNanos);
+        long affected = 0;
+        for (long window = origin; window < end; window += windowNanos) {
+            affected += nearBurst(bursts, window, windowNanos) ? 1 : 0;
+        }
+        long inBursts = 0;
+        long slow = 0;
+        for (Map.Entry<Long, Integer> window : slowByWindow.entrySet()) {
+            slow += window.getValue();
+            inBursts += nearBurst(bursts, window.getKey(), windowNanos) ? window.getValue() : 0;
+        }
+        return String.format(Locale.ROOT, "%d of %d (%.0f%%) | %d (%.0f%%) |", affected, windows,
+                100.0 * affected / windows, inBursts, slow == 0 ? 0.0 : 100.0 * inBursts / slow);
+    }
+
+    private static boolean nearBurst(Map<Long, Long> bursts, long window, long windowNanos) {
+        return bursts.getOrDefault(window, 0L) >= BURST_NANOS
+                || bursts.getOrDefault(window + windowNanos, 0L) >= BURST_NANOS;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}
