@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -229,7 +230,7 @@ public final class Benchmark {
                 + " few a spread tail); the windows in which the kernel's memory monitor (kdamond) ran 5 ms or more,"
                 + " or just before one, and the slow tokens written in those; and the collections of the load"
                 + " generator and the fake upstream during the level (count, ms), which delay what they receive or"
-                + " send in either mode (finding 82)");
+                + " send in either mode (findings 82, 84)");
         line("");
         line("| level | mode | slow tokens | windows with one | most in one window | windows at a kdamond burst "
                 + "| slow tokens in them | generator's collections (ms) | upstream's collections (ms) |");
@@ -448,12 +449,13 @@ public final class Benchmark {
         long[] generator = OwnCollections.now();
         Map<String, Long> upstream = upstreamCollections();
         long wallOffset = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
-        result.slowByWindow().forEach((window, count) -> slowWindows.append(String.format(Locale.ROOT,
+        SortedMap<Long, Integer> windows = result.slowByWindow();
+        windows.forEach((window, count) -> slowWindows.append(String.format(Locale.ROOT,
                 "%s %s %s %.3f %d%n", result.level().name().replace(' ', '_'), result.mode(),
                 Instant.ofEpochSecond(0, window + wallOffset), window / 1e9, count)));
         long origin = result.origin();
         return String.format(Locale.ROOT, "| %s | %s | %s %s %d (%d) | %d (%d) |", result.level().name(),
-                result.mode(), result.slowWindows(), kernelBursts.cells(result.slowByWindow(), origin,
+                result.mode(), result.slowWindows(windows), kernelBursts.cells(windows, origin,
                         origin + (long) (result.seconds() * 1e9), Result.WINDOW_NANOS),
                 generator[0] - generatorBefore[0], generator[1] - generatorBefore[1],
                 upstream.get("count") - upstreamBefore.get("count"), upstream.get("ms") - upstreamBefore.get("ms"));

@@ -6,7 +6,7 @@ import java.lang.management.ManagementFactory;
 /**
  * This JVM's garbage collections so far: how many, and the milliseconds they took, from its collectors' MXBeans
  * (with G1, the young and mixed collections' pauses, and full ones). The load generator and the fake upstream read
- * their own: a pause of either delays the tokens it receives or sends, in both modes (finding 82).
+ * their own: a pause of either delays the tokens it receives or sends, in both modes (finding 84).
  */
 final class OwnCollections {
 

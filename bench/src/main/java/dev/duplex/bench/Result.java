@@ -17,12 +17,11 @@ record Result(String mode, Level level, long tokens, long errors, double seconds
     static final long WINDOW_NANOS = 100_000_000;
 
     /**
-     * When the slow tokens were sent, in windows of {@link #WINDOW_NANOS} from the level's first message: how many
-     * windows had one, and the most one window had, with its start in seconds into the level. A few windows with
+     * When the slow tokens were sent, given {@link #slowByWindow}: how many windows had one, and the most one window
+     * had, with its start in seconds into the level. A few windows with
      * many slow tokens are stalls (a pause of a whole process); many windows with a few are a spread tail.
      */
-    String slowWindows() {
-        SortedMap<Long, Integer> windows = slowByWindow();
+    String slowWindows(SortedMap<Long, Integer> windows) {
         if (windows.isEmpty()) {
             return "0 | 0 | |";
         }
