@@ -5,9 +5,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -96,33 +96,20 @@ final class KernelBursts implements AutoCloseable {
     }
 
     /**
-     * The table cells for a level's slow tokens: how many of the level's windows had a burst or came just before
-     * one (a token written just before a burst waits through it), and how many of the slow tokens were written in
-     * those windows. Were the bursts not the cause, the two shares would be alike.
+     * The windows of {@code windowNanos} from {@code origin} up to {@code end} in which kdamond ran at least
+     * {@link #BURST_NANOS}, or which came just before such a window (a token written just before a burst waits
+     * through it).
      */
-    String cells(Map<Long, Integer> slowByWindow, long origin, long end, long windowNanos) {
-        if (!present()) {
-            return "no kdamond | |";
-        }
+    Set<Long> nearBursts(long origin, long end, long windowNanos) {
         SortedMap<Long, Long> bursts = byWindow(origin, end + windowNanos, windowNanos);
-        long windows = Math.max(1, (end - origin + windowNanos - 1) / windowNanos);
-        long affected = 0;
+        Set<Long> near = new HashSet<>();
         for (long window = origin; window < end; window += windowNanos) {
-            affected += nearBurst(bursts, window, windowNanos) ? 1 : 0;
+            if (bursts.getOrDefault(window, 0L) >= BURST_NANOS
+                    || bursts.getOrDefault(window + windowNanos, 0L) >= BURST_NANOS) {
+                near.add(window);
+            }
         }
-        long inBursts = 0;
-        long slow = 0;
-        for (Map.Entry<Long, Integer> window : slowByWindow.entrySet()) {
-            slow += window.getValue();
-            inBursts += nearBurst(bursts, window.getKey(), windowNanos) ? window.getValue() : 0;
-        }
-        return String.format(Locale.ROOT, "%d of %d (%.0f%%) | %d (%.0f%%) |", affected, windows,
-                100.0 * affected / windows, inBursts, slow == 0 ? 0.0 : 100.0 * inBursts / slow);
-    }
-
-    private static boolean nearBurst(Map<Long, Long> bursts, long window, long windowNanos) {
-        return bursts.getOrDefault(window, 0L) >= BURST_NANOS
-                || bursts.getOrDefault(window + windowNanos, 0L) >= BURST_NANOS;
+        return near;
     }
 
     @Override

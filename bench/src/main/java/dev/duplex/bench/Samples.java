@@ -21,6 +21,11 @@ final class Samples {
         }
     }
 
+    /** The {@code index}th sample, in the order added. */
+    long get(int index) {
+        return values[index];
+    }
+
     int size() {
         return size;
     }

@@ -12,7 +12,7 @@ final class Tally {
 
     private final Samples latency = new Samples();
     private final Samples ttft = new Samples();
-    private final Samples slow = new Samples();
+    private final Samples stamps = new Samples();
     private long tokens;
     private long errors;
     private final Map<String, Long> sends = new HashMap<>();
@@ -32,7 +32,7 @@ final class Tally {
             ttft.add((now - sentAt) / 1000);
             first = false;
         }
-        tokens += TokenStamps.record(content, now, latency, slow);
+        tokens += TokenStamps.record(content, now, latency, stamps);
     }
 
     void error() {
@@ -44,7 +44,7 @@ final class Tally {
                          double serverCpuSeconds) {
         Samples latency = new Samples();
         Samples ttft = new Samples();
-        Samples slow = new Samples();
+        Samples stamps = new Samples();
         Map<String, Long> sends = new HashMap<>();
         long tokens = 0;
         long errors = unfinished;
@@ -52,12 +52,12 @@ final class Tally {
             synchronized (tally) {
                 latency.addAll(tally.latency);
                 ttft.addAll(tally.ttft);
-                slow.addAll(tally.slow);
+                stamps.addAll(tally.stamps);
                 sends.putAll(tally.sends);
                 tokens += tally.tokens;
                 errors += tally.errors;
             }
         }
-        return new Result(mode, level, tokens, errors, seconds, latency, ttft, slow, serverCpuSeconds, sends);
+        return new Result(mode, level, tokens, errors, seconds, latency, ttft, stamps, serverCpuSeconds, sends);
     }
 }

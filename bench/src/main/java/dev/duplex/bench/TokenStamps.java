@@ -6,14 +6,14 @@ final class TokenStamps {
     private TokenStamps() {
     }
 
-    /** Latencies above this (µs) are slow: their stamps are kept, to tell stalls from a spread tail. */
+    /** Latencies above this (µs) are slow: the report says when their tokens were written. */
     static final long SLOW_MICROS = 10_000;
 
     /**
-     * Adds the latency (µs) of every stamp in {@code content} received at {@code now}, and the stamp itself to
-     * {@code slow} when that latency is above {@link #SLOW_MICROS}; returns how many.
+     * Adds the latency (µs) of every stamp in {@code content} received at {@code now} to {@code latency}, and the
+     * stamp itself to {@code stamps} (in the same order); returns how many.
      */
-    static int record(String content, long now, Samples latency, Samples slow) {
+    static int record(String content, long now, Samples latency, Samples stamps) {
         int count = 0;
         long value = 0;
         boolean inNumber = false;
@@ -23,24 +23,21 @@ final class TokenStamps {
                 value = value * 10 + (c - '0');
                 inNumber = true;
             } else if (inNumber) {
-                add(value, now, latency, slow);
+                add(value, now, latency, stamps);
                 count++;
                 value = 0;
                 inNumber = false;
             }
         }
         if (inNumber) {
-            add(value, now, latency, slow);
+            add(value, now, latency, stamps);
             count++;
         }
         return count;
     }
 
-    private static void add(long stamp, long now, Samples latency, Samples slow) {
-        long micros = (now - stamp) / 1000;
-        latency.add(micros);
-        if (micros > SLOW_MICROS) {
-            slow.add(stamp);
-        }
+    private static void add(long stamp, long now, Samples latency, Samples stamps) {
+        latency.add((now - stamp) / 1000);
+        stamps.add(stamp);
     }
 }
