@@ -39,6 +39,8 @@ public final class Benchmark {
     private ServerProcess duplex;
     private KernelBursts kernelBursts;
     private URI upstreamBase;
+    /** Reads the fake upstream's stats, four times a level: one client, not a new one (and selector thread) each. */
+    private final HttpClient upstreamStats = HttpClient.newHttpClient();
 
     private Benchmark(Map<String, String> options) {
         this.options = options;
@@ -470,7 +472,7 @@ public final class Benchmark {
 
     /** One of the fake upstream's {@code id nanos} lists. */
     private Map<String, Long> upstreamStats(String path) throws IOException, InterruptedException {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstreamBase.resolve(path)).build(),
+        String body = upstreamStats.send(HttpRequest.newBuilder(upstreamBase.resolve(path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Map<String, Long> stats = new HashMap<>();
         body.lines().map(line -> line.split(" ")).forEach(parts -> stats.put(parts[0], Long.parseLong(parts[1])));

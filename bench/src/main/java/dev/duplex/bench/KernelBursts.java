@@ -1,7 +1,6 @@
 package dev.duplex.bench;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,17 +50,11 @@ final class KernelBursts implements AutoCloseable {
 
     private static List<Path> kdamonds() throws IOException {
         List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                try {
-                    if (Files.readString(process.resolve("comm")).startsWith("kdamond")) {
-                        found.add(process.resolve("schedstat"));
-                    }
-                } catch (IOException ended) {
-                    // the process ended after it was listed
-                }
+        MachineCpu.forEachProcess(process -> {
+            if (Files.readString(process.resolve("comm")).startsWith("kdamond")) {
+                found.add(process.resolve("schedstat"));
             }
-        }
+        });
         return found;
     }
 

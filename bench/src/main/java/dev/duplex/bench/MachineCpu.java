@@ -106,19 +106,28 @@ final class MachineCpu {
         return new Waits(byThread);
     }
 
-    /** Reads a thread's files under {@code /proc/PID/task/TID}; fails if the thread has ended meanwhile. */
-    interface ThreadReader {
-        void read(Path task) throws IOException;
+    /** Reads a process's or thread's files under /proc; fails if it has ended meanwhile. */
+    interface ProcReader {
+        void read(Path entry) throws IOException;
     }
 
     /** Runs {@code reader} on each live thread of {@code pid}, skipping those that end while they are read. */
-    static void forEachThread(long pid, ThreadReader reader) throws IOException {
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
+    static void forEachThread(long pid, ProcReader reader) throws IOException {
+        forEachLive(Path.of("/proc", Long.toString(pid), "task"), reader);
+    }
+
+    /** Runs {@code reader} on each live process ({@code /proc/PID}), skipping those that end while they are read. */
+    static void forEachProcess(ProcReader reader) throws IOException {
+        forEachLive(Path.of("/proc"), reader);
+    }
+
+    private static void forEachLive(Path directory, ProcReader reader) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "[0-9]*")) {
+            for (Path entry : entries) {
                 try {
-                    reader.read(task);
+                    reader.read(entry);
                 } catch (IOException ended) {
-                    // the thread ended after it was listed
+                    // it ended after it was listed
                 }
             }
         }
