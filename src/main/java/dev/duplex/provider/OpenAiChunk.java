@@ -51,7 +51,8 @@ final class OpenAiChunk {
             OpenAiChunk chunk = new OpenAiChunk();
             chunk.top(parser);
             return chunk;
-        } catch (JsonException | IllegalStateException | NoSuchElementException | NumberFormatException e) {
+        } catch (JsonException | IllegalStateException | NoSuchElementException | NumberFormatException
+                 | UnsupportedOperationException e) {
             throw ProviderJson.badChunk(data, e);
         }
     }
@@ -164,6 +165,7 @@ final class OpenAiChunk {
      */
     private static void skip(JsonParser parser, Event value) {
         if (value != Event.START_OBJECT && value != Event.START_ARRAY) {
+            checkNumber(parser, value);
             return;
         }
         for (int depth = 1; depth > 0; ) {
@@ -172,7 +174,21 @@ final class OpenAiChunk {
                 depth++;
             } else if (event == Event.END_OBJECT || event == Event.END_ARRAY) {
                 depth--;
+            } else {
+                checkNumber(parser, event);
             }
+        }
+    }
+
+    /**
+     * A skipped number must be one the object model can build, or the chunk is bad as it would be there: Parsson
+     * refuses a number of more than 1,100 characters ({@code UnsupportedOperationException}) and one whose exponent
+     * does not fit an int ({@code NumberFormatException}) only when it builds its value. Both calls build it only
+     * where the object model does: a number with a fraction or an exponent, or a whole number too long for a long.
+     */
+    private static void checkNumber(JsonParser parser, Event event) {
+        if (event == Event.VALUE_NUMBER && parser.isIntegralNumber()) {
+            parser.getLong();
         }
     }
 }

@@ -27,8 +27,8 @@ public final class ProviderJson {
                 return object;
             }
             throw badChunk(data, null);
-        } catch (JsonException | IllegalStateException | NumberFormatException e) {
-            throw badChunk(data, e);
+        } catch (JsonException | IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
+            throw badChunk(data, e); // the last two: a number JSON-P will not build (see OpenAiChunk.checkNumber)
         }
     }
 
@@ -79,7 +79,7 @@ public final class ProviderJson {
         }
         try (var reader = READERS.createReader(new StringReader(trimmed))) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException | NumberFormatException e) {
+        } catch (JsonException | IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
             return null;
         }
     }

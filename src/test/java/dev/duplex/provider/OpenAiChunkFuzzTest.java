@@ -15,7 +15,8 @@ import java.util.List;
  * exactly what reading the whole chunk as JSON-P's object model and looking its fields up reports (the decoder's
  * way until finding 70 of docs/benchmarks.md), or both call the chunk {@code upstream_bad_chunk}. Seeds:
  * OpenAiChunkFuzzTestInputs/ (real OpenAI chunks with logprobs and usage details, duplicate names, wrong types,
- * a fault inside a value the streaming read skips, text after the object).
+ * a fault inside a value the streaming read skips, text after the object, numbers JSON-P will not build in a
+ * value it skips).
  */
 class OpenAiChunkFuzzTest {
 

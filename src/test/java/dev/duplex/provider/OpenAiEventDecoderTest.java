@@ -95,6 +95,22 @@ class OpenAiEventDecoderTest {
         assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, inError.code());
     }
 
+    /**
+     * The same where the value is skipped, as the object model builds every value: an exponent that does not fit
+     * an int, and a number of more than 1,100 characters (JSON-P's limit). Found by OpenAiChunkFuzzTest.
+     */
+    @Test
+    void aNumberJavaCannotHoldIsBadChunkInASkippedValueToo() {
+        for (String skipped : List.of("4e44444444444444444444", "[1,{\"x\":0.5e2147483648}]",
+                "1" + "0".repeat(2_000), "[\"a\",1" + "0".repeat(2_000) + ".5]")) {
+            DuplexException e = assertThrows(DuplexException.class, () -> decode(new SseEvent("message",
+                    "{\"id\":" + skipped + ",\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", null)));
+            assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code(), skipped);
+        }
+        assertEquals(List.of("text:a"), decode(new SseEvent("message", "{\"id\":[1,-2.5e3,12345678901234567890123],"
+                + "\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", null)));
+    }
+
     @Test
     void nonObjectChunkIsBadChunk() {
         DuplexException e = assertThrows(DuplexException.class,

@@ -169,4 +169,18 @@ class ProviderStreamsTest {
         DuplexException e = assertThrows(DuplexException.class, () -> decode(ProviderKind.OLLAMA, "{\"message\":\n"));
         assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
     }
+
+    /** JSON-P refuses to build a number of more than 1,100 characters, with an exception of its own. */
+    @Test
+    void aNumberTooLongToBuildIsABadChunkInEveryFormat() {
+        String number = "1" + "0".repeat(2_000);
+        for (ProviderKind kind : List.of(ProviderKind.ANTHROPIC, ProviderKind.GEMINI)) {
+            DuplexException e = assertThrows(DuplexException.class,
+                    () -> decode(kind, "data: {\"type\":\"ping\",\"n\":" + number + "}\n\n"));
+            assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code(), kind.name());
+        }
+        DuplexException e = assertThrows(DuplexException.class,
+                () -> decode(ProviderKind.OLLAMA, "{\"n\":" + number + "}\n"));
+        assertEquals(ErrorCode.UPSTREAM_BAD_CHUNK, e.code());
+    }
 }
