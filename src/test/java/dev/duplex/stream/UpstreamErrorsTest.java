@@ -44,6 +44,15 @@ class UpstreamErrorsTest {
         assertEquals("The model provider answered HTTP 502: <html> Bad gateway </html>", e.getMessage());
     }
 
+    /** JSON-P will not build a number of more than 1,100 characters: the body is then quoted as text. */
+    @Test
+    void errorBodyWithANumberJsonPWillNotBuildIsStillDescribed() {
+        DuplexException e = UpstreamErrors.fromResponse(502, "application/json",
+                "{\"error\":{\"message\":\"down\",\"code\":1" + "0".repeat(2_000) + "}}", null);
+        assertEquals(ErrorCode.UPSTREAM_HTTP_ERROR, e.code());
+        assertEquals(502, e.status());
+    }
+
     @Test
     void okWithJsonInsteadOfStreamIsBadResponse() {
         DuplexException e = UpstreamErrors.fromResponse(200, "application/json", "{\"id\":\"x\"}", null);
