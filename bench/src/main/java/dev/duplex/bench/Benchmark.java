@@ -89,7 +89,7 @@ public final class Benchmark {
                 + (openAiChunks() ? " Token chunks with every field OpenAI's API sends (`--chunks openai`)." : ""));
         line("");
         List<Level> levels = options.containsKey("idle-only") || options.containsKey("stalled-only") ? List.of()
-                : options.containsKey("levels") ? parseLevels(options.get("levels")) : quick
+                : options.containsKey("levels") ? Level.parseAll(options.get("levels")) : quick
                 ? List.of(new Level(10, 2, 50, 20, 0), new Level(100, 2, 50, 20, 0), new Level(100, 2, 500, 0, 0))
                 // 100 x 50 is the level with latency targets: 10 messages a session (about 12 s, 50,000 tokens), so
                 // that one young collection, which comes every few seconds, does not decide its p99 by itself
@@ -318,21 +318,6 @@ public final class Benchmark {
         Files.writeString(out, report);
         Files.writeString(out.resolveSibling("slow-windows.txt"), slowWindows);
         System.out.println("\nreport written to " + out);
-    }
-
-    /** {@code sessions:messages:tokens:intervalMs[:ttftMs][:conversation]}, comma-separated. */
-    private static List<Level> parseLevels(String spec) {
-        List<Level> levels = new ArrayList<>();
-        for (String one : spec.split(",")) {
-            List<String> p = new ArrayList<>(List.of(one.split(":")));
-            boolean conversation = p.get(p.size() - 1).equals("conversation");
-            if (conversation) {
-                p.remove(p.size() - 1);
-            }
-            levels.add(new Level(Integer.parseInt(p.get(0)), Integer.parseInt(p.get(1)), Integer.parseInt(p.get(2)),
-                    Integer.parseInt(p.get(3)), p.size() > 4 ? Integer.parseInt(p.get(4)) : 0, conversation));
-        }
-        return levels;
     }
 
     private void row(Result result, Result direct) {

@@ -37,7 +37,12 @@ final class KernelBursts implements AutoCloseable {
     });
 
     KernelBursts() throws IOException {
-        threads = kdamonds();
+        this(kdamonds());
+    }
+
+    /** Samples the time on a core of {@code threads} (their {@code schedstat} files); none: records nothing. */
+    KernelBursts(List<Path> threads) {
+        this.threads = threads;
         if (!threads.isEmpty()) {
             sampler.scheduleAtFixedRate(this::sample, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
         }
@@ -67,9 +72,12 @@ final class KernelBursts implements AutoCloseable {
                 // a kdamond that stopped counts no more
             }
         }
-        synchronized (this) {
-            samples.add(new long[] {System.nanoTime(), onCore});
-        }
+        record(System.nanoTime(), onCore);
+    }
+
+    /** At {@code at} ({@link System#nanoTime()}), the kdamond threads had run {@code onCore} ns in all. */
+    synchronized void record(long at, long onCore) {
+        samples.add(new long[] {at, onCore});
     }
 
     /**

@@ -133,9 +133,12 @@ final class MachineCpu {
         }
     }
 
-    /** The machine's busy, idle and stolen seconds, summed over its cores (first line of /proc/stat). */
     private static double[] machine() throws IOException {
-        String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+        return machine(Files.readAllLines(Path.of("/proc/stat")).get(0));
+    }
+
+    /** The machine's busy, idle and stolen seconds, summed over its cores, from the first line of /proc/stat. */
+    static double[] machine(String cpu) {
         String[] fields = cpu.trim().split("\\s+");
         double[] seconds = new double[3];
         // user nice system idle iowait irq softirq steal (guest time is already counted in user)
