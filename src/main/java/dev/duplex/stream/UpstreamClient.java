@@ -87,15 +87,26 @@ public class UpstreamClient {
         open.forEach(attempt -> attempt.fail(shutdown));
     }
 
+    /**
+     * Ends the threads. Payara destroys the application's beans after it has stopped the application's class
+     * loader, on undeploy and at the server's stop alike, so a class not loaded by then cannot be loaded here: the
+     * generations have normally been ended by {@code GracefulShutdown} while it still could, and the threads are
+     * shut down whatever happens before.
+     */
     @PreDestroy
     void stop() {
-        stopAll();
-        timer.shutdownNow();
-        executor.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!running.isEmpty() || !open.isEmpty()) {
+                stopAll();
+            }
+        } finally {
+            timer.shutdownNow();
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

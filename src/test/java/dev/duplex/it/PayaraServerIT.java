@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -26,10 +27,15 @@ import org.junit.jupiter.api.Test;
  * Duplex on Payara Server (the full server of the Payara Micro version the build uses), deployed as
  * docs/operations.md tells an operator: a domain of its own, the settings as system properties with asadmin, then
  * {@code asadmin deploy --contextroot /}, with the data grid turned off by server-config's file for that (Duplex
- * does not use it; finding 81). A browser chats with a real upstream on loopback, and reads the
- * conversation back; the server's metrics carry Duplex's gauges; undeploying and stopping log no SEVERE.
+ * does not use it; finding 81). Duplex warns that the default domain gives every frame an unpooled buffer; then
+ * server-config's JVM options are applied and the domain restarted, and its JVM is checked for them (the warning
+ * is not logged again). A browser chats with a real upstream on loopback, and reads the conversation back; the
+ * server's metrics carry Duplex's gauges; undeploying ends Duplex's threads, and nothing logs a SEVERE.
  */
 class PayaraServerIT extends WithServerProcess {
+
+    /** The start of {@code FrameBufferCheck}'s warning. */
+    private static final String UNPOOLED_FRAMES = "Grizzly's memory manager is ";
 
     @Test
     void duplexDeploysOnPayaraServerStreamsAndStopsCleanly() throws Exception {
@@ -44,13 +50,10 @@ class PayaraServerIT extends WithServerProcess {
         try {
             String admin = Integer.toString(portBase + 48);
             ProcessHandle domainJvm = domainProcesses(domains).findFirst().orElseThrow();
-            assertFalse(dataGridThreads(domainJvm).isEmpty(), "the default domain starts the data grid");
+            assertFalse(threads(domainJvm, "hz.").isEmpty(), "the default domain starts the data grid");
             asadmin(asadmin, "--port", admin, "multimode", "--file",
                     Path.of("server-config/payara/no-data-grid.asadmin").toAbsolutePath().toString());
-            await().atMost(Duration.ofSeconds(30)).until(() -> dataGridThreads(domainJvm).isEmpty());
-            assertTrue(Pattern.compile("<hazelcast-config-specific-configuration[^>]*enabled=\"false\"")
-                    .matcher(Files.readString(domains.resolve("duplex/config/domain.xml"))).find(),
-                    "the data grid stays off after a restart");
+            await().atMost(Duration.ofSeconds(30)).until(() -> threads(domainJvm, "hz.").isEmpty());
             asadmin(asadmin, "--port", admin, "create-system-properties",
                     "duplex.data-dir=" + dataDir.toString().replace(":", "\\:")
                             + ":duplex.auth.mode=anonymous"
@@ -58,10 +61,30 @@ class PayaraServerIT extends WithServerProcess {
                             + ":duplex.upstream.model=gpt-test");
             asadmin(asadmin, "--port", admin, "deploy", "--contextroot", "/",
                     Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());
+            assertEquals(1, count(serverLog(domains), UNPOOLED_FRAMES),
+                    "Duplex warns that the default domain gives every frame a new buffer");
+
+            // the recommended JVM options, as docs/operations.md has them applied; the restart redeploys Duplex
+            asadmin(asadmin, "--port", admin, "multimode", "--file",
+                    Path.of("server-config/payara/jvm-options.asadmin").toAbsolutePath().toString());
+            asadmin(asadmin, concat(List.of("restart-domain"), domain));
+            ProcessHandle restarted = domainProcesses(domains)
+                    .filter(jvm -> jvm.pid() != domainJvm.pid() && jvm.isAlive()).findFirst().orElseThrow();
+            List<String> options = arguments(restarted);
+            assertTrue(options.containsAll(List.of(
+                    "-Dorg.glassfish.grizzly.DEFAULT_MEMORY_MANAGER=org.glassfish.grizzly.memory.PooledMemoryManager",
+                    "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2",
+                    "-Xmx1g", "-Xms1g", "-XX:+AlwaysPreTouch")), "the domain's JVM runs with them: " + options);
+            assertFalse(options.stream().anyMatch(option -> option.contains("HeapMemoryManager")
+                    || option.equals("-Xmx512m")), "nothing of the default it replaced is left: " + options);
+            assertTrue(threads(restarted, "hz.").isEmpty(), "the data grid stays off after a restart");
             URL deployed = URI.create("http://localhost:" + http + "/").toURL();
+            Browser browser = new Browser(deployed);
+            // restart-domain returns once the admin port answers, which can be before Duplex is loaded again
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> browser.get("info").statusCode() == 200);
 
             upstream.on("Hello Payara Server", OpenAiSse.tokens(List.of("Served ", "by ", "Grizzly."), 10));
-            Browser browser = new Browser(deployed);
             String conversation;
             try (WsClient client = browser.connect()) {
                 client.send("{\"type\":\"message\",\"content\":\"Hello Payara Server\"}");
@@ -76,14 +99,20 @@ class PayaraServerIT extends WithServerProcess {
             Deployments.assertNothingLeftRunning(deployed, upstream); // Duplex's gauges, from the server's metrics
 
             asadmin(asadmin, "--port", admin, "undeploy", "duplex");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
+                    threads(restarted, "duplex-"), "Duplex's threads left running after undeploy"));
         } finally {
             asadmin(asadmin, concat(List.of("stop-domain"), domain));
             // stop-domain returns once the admin port is closed; the domain's JVM may still be exiting
             await().atMost(Duration.ofSeconds(60)).until(() -> domainProcesses(domains).findAny().isEmpty());
         }
-        String log = Files.readString(domains.resolve("duplex/logs/server.log"), StandardCharsets.UTF_8);
-        assertTrue(log.contains("Conversations are stored in the embedded database under"), "Duplex started");
-        assertFalse(log.contains("SEVERE"), "no SEVERE in the server's log: " + domains.resolve("duplex/logs"));
+        String logged = serverLog(domains);
+        assertEquals(2, count(logged, "Conversations are stored in the embedded database under"),
+                "Duplex started, and again after the restart");
+        assertEquals(1, count(logged, UNPOOLED_FRAMES), "no warning after the restart with the options");
+        // Payara Server's log names SEVERE "ERROR"; its level's value is the same in every format
+        assertFalse(logged.contains("levelValue: 1000"),
+                "no SEVERE in the server's log: " + domains.resolve("duplex/logs"));
     }
 
     /** The processes running from {@code domains}: the domain's JVM while it runs. */
@@ -92,15 +121,43 @@ class PayaraServerIT extends WithServerProcess {
                 .filter(process -> process.info().commandLine().orElse("").contains(domains.toString()));
     }
 
-    /** The names of a JVM's Hazelcast threads ("hz." and the member's name; Linux keeps 15 characters). */
-    private static List<String> dataGridThreads(ProcessHandle jvm) throws IOException {
+    /** The server's log, rotated files included, oldest first. */
+    private static String serverLog(Path domains) throws IOException {
+        try (Stream<Path> files = Files.list(domains.resolve("duplex/logs"))) {
+            List<Path> logs = files.filter(file -> file.getFileName().toString().startsWith("server.log"))
+                    .sorted(Comparator.comparing((Path file) -> file.getFileName().toString().equals("server.log"))
+                            .thenComparing(Path::toString))
+                    .toList();
+            StringBuilder text = new StringBuilder();
+            for (Path file : logs) {
+                text.append(Files.readString(file, StandardCharsets.UTF_8));
+            }
+            return text.toString();
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(Pattern.quote(part), -1).length - 1;
+    }
+
+    /** A JVM's command line, one argument an element. */
+    private static List<String> arguments(ProcessHandle jvm) throws IOException {
+        String commandLine = Files.readString(Path.of("/proc", Long.toString(jvm.pid()), "cmdline"));
+        return List.of(commandLine.split("\0"));
+    }
+
+    /**
+     * The names of a JVM's threads that start with {@code prefix} (Linux keeps 15 characters of a name): "hz." for
+     * the data grid's, "duplex-" for Duplex's own.
+     */
+    private static List<String> threads(ProcessHandle jvm, String prefix) throws IOException {
         List<String> names = new ArrayList<>();
         Path threads = Path.of("/proc", Long.toString(jvm.pid()), "task");
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(threads)) {
             for (Path task : tasks) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim();
-                    if (name.startsWith("hz.")) {
+                    if (name.startsWith(prefix)) {
                         names.add(name);
                     }
                 } catch (IOException ended) {
