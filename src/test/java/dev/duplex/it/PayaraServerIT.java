@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,10 +49,10 @@ class PayaraServerIT extends WithServerProcess {
         try {
             String admin = Integer.toString(portBase + 48);
             ProcessHandle domainJvm = domainProcesses(domains).findFirst().orElseThrow();
-            assertFalse(threads(domainJvm, "hz.").isEmpty(), "the default domain starts the data grid");
+            assertFalse(JvmThreads.named(domainJvm, "hz.").isEmpty(), "the default domain starts the data grid");
             asadmin(asadmin, "--port", admin, "multimode", "--file",
                     Path.of("server-config/payara/no-data-grid.asadmin").toAbsolutePath().toString());
-            await().atMost(Duration.ofSeconds(30)).until(() -> threads(domainJvm, "hz.").isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> JvmThreads.named(domainJvm, "hz.").isEmpty());
             asadmin(asadmin, "--port", admin, "create-system-properties",
                     "duplex.data-dir=" + dataDir.toString().replace(":", "\\:")
                             + ":duplex.auth.mode=anonymous"
@@ -77,7 +76,7 @@ class PayaraServerIT extends WithServerProcess {
                     "-Xmx1g", "-Xms1g", "-XX:+AlwaysPreTouch")), "the domain's JVM runs with them: " + options);
             assertFalse(options.stream().anyMatch(option -> option.contains("HeapMemoryManager")
                     || option.equals("-Xmx512m")), "nothing of the default it replaced is left: " + options);
-            assertTrue(threads(restarted, "hz.").isEmpty(), "the data grid stays off after a restart");
+            assertTrue(JvmThreads.named(restarted, "hz.").isEmpty(), "the data grid stays off after a restart");
             URL deployed = URI.create("http://localhost:" + http + "/").toURL();
             Browser browser = new Browser(deployed);
             // restart-domain returns once the admin port answers, which can be before Duplex is loaded again
@@ -100,7 +99,7 @@ class PayaraServerIT extends WithServerProcess {
 
             asadmin(asadmin, "--port", admin, "undeploy", "duplex");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
-                    threads(restarted, "duplex-"), "Duplex's threads left running after undeploy"));
+                    JvmThreads.named(restarted, "duplex-"), "Duplex's threads left running after undeploy"));
         } finally {
             asadmin(asadmin, concat(List.of("stop-domain"), domain));
             // stop-domain returns once the admin port is closed; the domain's JVM may still be exiting
@@ -144,28 +143,6 @@ class PayaraServerIT extends WithServerProcess {
     private static List<String> arguments(ProcessHandle jvm) throws IOException {
         String commandLine = Files.readString(Path.of("/proc", Long.toString(jvm.pid()), "cmdline"));
         return List.of(commandLine.split("\0"));
-    }
-
-    /**
-     * The names of a JVM's threads that start with {@code prefix} (Linux keeps 15 characters of a name): "hz." for
-     * the data grid's, "duplex-" for Duplex's own.
-     */
-    private static List<String> threads(ProcessHandle jvm, String prefix) throws IOException {
-        List<String> names = new ArrayList<>();
-        Path threads = Path.of("/proc", Long.toString(jvm.pid()), "task");
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(threads)) {
-            for (Path task : tasks) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).trim();
-                    if (name.startsWith(prefix)) {
-                        names.add(name);
-                    }
-                } catch (IOException ended) {
-                    // the thread ended while we listed them
-                }
-            }
-        }
-        return names;
     }
 
     private static void asadmin(Path asadmin, String... arguments) throws IOException, InterruptedException {

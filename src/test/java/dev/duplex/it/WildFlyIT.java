@@ -104,7 +104,7 @@ class WildFlyIT {
     /**
      * Undeploying Duplex (an operator replacing the WAR) while an answer streams: the client gets the answer's
      * {@code shutting_down} end and 1001 (GracefulShutdown runs before Undertow closes the WebSockets), and the
-     * answer is saved as interrupted.
+     * answer is saved as interrupted, and none of Duplex's threads is left in the server.
      */
     @Test
     @Order(Integer.MAX_VALUE - 1)
@@ -126,6 +126,9 @@ class WildFlyIT {
             assertEquals(1001, client.awaitCloseCode());
             undeployed.join();
         }
+        ProcessHandle jvm = server.jvm();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
+                JvmThreads.named(jvm, "duplex-"), "Duplex's threads left running after undeploy"));
         assertTrue(UPSTREAM.last("Stream while it is undeployed").awaitEnd(2000), "the upstream connection closed");
         server.deployDuplex();
         signIn();

@@ -152,6 +152,13 @@ final class WildFlyProcess implements AutoCloseable {
         return URI.create("http://localhost:" + managementPort + path);
     }
 
+    /** The server's JVM (the start script's child). */
+    ProcessHandle jvm() {
+        return process.descendants()
+                .filter(child -> child.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElseThrow(() -> new AssertionError("no JVM under WildFly's start script"));
+    }
+
     String logText() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
