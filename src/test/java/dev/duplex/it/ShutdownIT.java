@@ -1,6 +1,7 @@
 package dev.duplex.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Stopping the server (SIGTERM) while answers stream: an answer that finishes within the drain period ends
  * normally, one that does not ends with {@code shutting_down} and is saved as interrupted with its text so far,
- * and every client is closed with 1001. Payara Micro runs as a process of its own so that it can be stopped.
+ * every client is closed with 1001, and nothing logs a SEVERE. Payara Micro runs as a process of its own so that
+ * it can be stopped.
  */
 class ShutdownIT extends WithServerProcess {
 
@@ -51,6 +53,7 @@ class ShutdownIT extends WithServerProcess {
             assertEquals(1001, endless.awaitCloseCode());
             stopped.join();
         }
+        assertFalse(server.logText().contains("levelValue: 1000"), "no SEVERE while it stopped: see " + server.log);
 
         server = start(port, 2);
         JsonObject interrupted = longBrowser.getJson("conversations/" + longConversation).getJsonArray("messages")
