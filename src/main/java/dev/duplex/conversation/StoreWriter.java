@@ -102,20 +102,27 @@ public class StoreWriter {
         writer.start();
     }
 
-    /** Lets the queued writes finish (up to 5 s), then stops; later writes are refused. */
+    /**
+     * Lets the queued writes finish (up to 5 s), then stops; later writes are refused. The completions' thread is
+     * ended whatever happens before: on Payara this runs after the application's class loader has stopped, where
+     * a class not loaded yet cannot be (see {@code UpstreamClient.stop}).
+     */
     @PreDestroy
     void stop() {
         stopping = true;
         writer.interrupt();
         try {
-            writer.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try {
+                writer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            List<Write<?>> left = new ArrayList<>();
+            queue.drainTo(left);
+            left.forEach(write -> write.failed(shuttingDown()));
+        } finally {
+            NamedThreads.stop(completions);
         }
-        List<Write<?>> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(write -> write.failed(shuttingDown()));
-        NamedThreads.stop(completions);
     }
 
     /** Runs {@code work} in a transaction, perhaps shared with other writes; returns once it is committed. */

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * does not use it; finding 81). Duplex warns that the default domain gives every frame an unpooled buffer; then
  * server-config's JVM options are applied and the domain restarted, and its JVM is checked for them (the warning
  * is not logged again). A browser chats with a real upstream on loopback, and reads the conversation back; the
- * server's metrics carry Duplex's gauges; undeploying ends Duplex's threads, and nothing logs a SEVERE.
+ * server's metrics carry Duplex's gauges; Duplex undeployed while an answer streams ends and saves it and leaves
+ * none of its threads; it is deployed again, and the domain stops with it; nothing logs a SEVERE.
  */
 class PayaraServerIT extends WithServerProcess {
 
@@ -57,7 +60,8 @@ class PayaraServerIT extends WithServerProcess {
                     "duplex.data-dir=" + dataDir.toString().replace(":", "\\:")
                             + ":duplex.auth.mode=anonymous"
                             + ":duplex.upstream.base-url=" + upstream.baseUrl().replace(":", "\\:")
-                            + ":duplex.upstream.model=gpt-test");
+                            + ":duplex.upstream.model=gpt-test"
+                            + ":duplex.shutdown.drain-ms=1000");
             asadmin(asadmin, "--port", admin, "deploy", "--contextroot", "/",
                     Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());
             assertEquals(1, count(serverLog(domains), UNPOOLED_FRAMES),
@@ -97,17 +101,15 @@ class PayaraServerIT extends WithServerProcess {
             assertEquals("complete", messages.getJsonObject(1).getString("status"));
             Deployments.assertNothingLeftRunning(deployed, upstream); // Duplex's gauges, from the server's metrics
 
-            asadmin(asadmin, "--port", admin, "undeploy", "duplex");
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
-                    JvmThreads.named(restarted, "duplex-"), "Duplex's threads left running after undeploy"));
+            undeployWhileAnAnswerStreamsThenDeployAgain(asadmin, admin, browser, restarted);
         } finally {
             asadmin(asadmin, concat(List.of("stop-domain"), domain));
             // stop-domain returns once the admin port is closed; the domain's JVM may still be exiting
             await().atMost(Duration.ofSeconds(60)).until(() -> domainProcesses(domains).findAny().isEmpty());
         }
         String logged = serverLog(domains);
-        assertEquals(2, count(logged, "Conversations are stored in the embedded database under"),
-                "Duplex started, and again after the restart");
+        assertEquals(3, count(logged, "Conversations are stored in the embedded database under"),
+                "Duplex started, again after the restart, and once more deployed again");
         assertEquals(1, count(logged, UNPOOLED_FRAMES), "no warning after the restart with the options");
         // Payara Server's log names SEVERE "ERROR"; its level's value is the same in every format
         assertFalse(logged.contains("levelValue: 1000"),
@@ -118,6 +120,47 @@ class PayaraServerIT extends WithServerProcess {
     private static Stream<ProcessHandle> domainProcesses(Path domains) {
         return ProcessHandle.allProcesses()
                 .filter(process -> process.info().commandLine().orElse("").contains(domains.toString()));
+    }
+
+    /**
+     * An operator replacing the WAR while an answer streams: the client gets the answer's {@code shutting_down}
+     * end and 1001, the provider's connection is closed, none of Duplex's threads is left in the server (Payara
+     * destroys the beans after the application's class loader has stopped), and the answer deployed again reads
+     * as interrupted.
+     */
+    private void undeployWhileAnAnswerStreamsThenDeployAgain(Path asadmin, String admin, Browser browser,
+            ProcessHandle jvm) throws Exception {
+        String question = "Stream while it is undeployed";
+        upstream.on(question, OpenAiSse.endless(20));
+        String conversation;
+        try (WsClient client = browser.connect()) {
+            client.send("{\"type\":\"message\",\"content\":\"" + question + "\"}");
+            conversation = client.next("start").getString("conversation_id");
+            client.next("token");
+            CompletableFuture<Void> undeployed = CompletableFuture.runAsync(() -> {
+                try {
+                    asadmin(asadmin, "--port", admin, "undeploy", "duplex");
+                } catch (IOException | InterruptedException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            JsonObject cut = WsClient.last(client.untilTerminal());
+            assertEquals("shutting_down", cut.getString("code"), cut.toString());
+            assertTrue(cut.getBoolean("partial"), cut.toString());
+            assertEquals(1001, client.awaitCloseCode());
+            undeployed.join();
+        }
+        assertTrue(upstream.last(question).awaitEnd(2000), "the upstream connection closed");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
+                JvmThreads.named(jvm, "duplex-"), "Duplex's threads left running after undeploy"));
+
+        asadmin(asadmin, "--port", admin, "deploy", "--contextroot", "/",
+                Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());
+        JsonObject answer = browser.getJson("conversations/" + conversation).getJsonArray("messages")
+                .getJsonObject(1);
+        assertEquals("interrupted", answer.getString("status"), answer.toString());
+        assertTrue(answer.getString("content").startsWith("w1 "), answer.toString());
+        assertEquals("shutting_down", answer.getJsonObject("error").getString("code"));
     }
 
     /** The server's log, rotated files included, oldest first. */
