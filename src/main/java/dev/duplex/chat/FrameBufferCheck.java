@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 @WebListener
 public class FrameBufferCheck implements ServletContextListener {
 
-    static final String MEMORY_MANAGER = "org.glassfish.grizzly.DEFAULT_MEMORY_MANAGER";
-    static final String POOLED = "org.glassfish.grizzly.memory.PooledMemoryManager";
+    private static final String MEMORY_MANAGER = "org.glassfish.grizzly.DEFAULT_MEMORY_MANAGER";
+    private static final String POOLED = "org.glassfish.grizzly.memory.PooledMemoryManager";
 
     private static final Logger LOG = Logger.getLogger(FrameBufferCheck.class.getName());
 

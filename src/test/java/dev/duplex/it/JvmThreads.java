@@ -1,9 +1,13 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,5 +37,11 @@ final class JvmThreads {
             }
         }
         return names;
+    }
+
+    /** Waits up to 10 s for none of Duplex's threads to be left in {@code jvm}, as after an undeploy. */
+    static void awaitNoneOfDuplex(ProcessHandle jvm) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(), named(jvm, "duplex-"),
+                "Duplex's threads left running after undeploy"));
     }
 }

@@ -151,8 +151,7 @@ class PayaraServerIT extends WithServerProcess {
             undeployed.join();
         }
         assertTrue(upstream.last(question).awaitEnd(2000), "the upstream connection closed");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
-                JvmThreads.named(jvm, "duplex-"), "Duplex's threads left running after undeploy"));
+        JvmThreads.awaitNoneOfDuplex(jvm);
 
         asadmin(asadmin, "--port", admin, "deploy", "--contextroot", "/",
                 Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());

@@ -126,9 +126,7 @@ class WildFlyIT {
             assertEquals(1001, client.awaitCloseCode());
             undeployed.join();
         }
-        ProcessHandle jvm = server.jvm();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(List.of(),
-                JvmThreads.named(jvm, "duplex-"), "Duplex's threads left running after undeploy"));
+        JvmThreads.awaitNoneOfDuplex(server.jvm());
         assertTrue(UPSTREAM.last("Stream while it is undeployed").awaitEnd(2000), "the upstream connection closed");
         server.deployDuplex();
         signIn();
