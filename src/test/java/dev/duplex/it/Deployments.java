@@ -2,6 +2,7 @@ package dev.duplex.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,9 +12,15 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -57,7 +64,7 @@ final class Deployments {
         try {
             java.nio.file.Path base = java.nio.file.Path.of("target", "it-data").toAbsolutePath();
             java.nio.file.Files.createDirectories(base);
-            return java.nio.file.Files.createTempDirectory(base, "duplex-");
+            return Files.createTempDirectory(base, "duplex-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,14 +80,49 @@ final class Deployments {
     }
 
     /**
-     * After a test: no upstream stream still open (as the upstream sees it, when there is one), no exchange held by
-     * Duplex, no session left, within a few seconds.
+     * After a test on the Payara Micro that Arquillian runs: no upstream stream still open (as the upstream sees
+     * it, when there is one), no exchange held by Duplex, no session left, within a few seconds; and nothing
+     * logged as SEVERE by those Payara Micro instances since the suite began (see {@link #assertNoSevereLogged}).
      */
     static void assertNothingLeftRunning(URL deployed, FakeUpstream upstream) {
         assertNothingLeftRunning(metrics(deployed), upstream);
+        assertNoSevereLogged();
     }
 
-    /** As {@link #assertNothingLeftRunning(URL, FakeUpstream)}, with Duplex's gauges read from {@code metrics}. */
+    /**
+     * No SEVERE record in the log file the build gives the Payara Micro instances Arquillian starts
+     * ({@code --logtofile}, named by the {@code duplex.micro.log} property; one file for the whole suite, appended
+     * to by each instance, so a later test class also sees what an earlier one's undeploy logged). Payara's log
+     * formats name the level differently ("SEVERE", "ERROR"); its value, 1000, is in every record.
+     */
+    static void assertNoSevereLogged() {
+        String name = System.getProperty("duplex.micro.log");
+        if (name == null) {
+            return;
+        }
+        Path log = Path.of(name);
+        // Payara writes to the name with ".0" added (java.util.logging's file pattern), beside a ".lck"
+        String prefix = log.getFileName().toString();
+        try (Stream<Path> files = Files.list(log.getParent())) {
+            List<Path> written = files.filter(file -> file.getFileName().toString().startsWith(prefix)
+                    && !file.toString().endsWith(".lck")).toList();
+            assertFalse(written.isEmpty(), "Payara Micro's log " + log + "* not found");
+            List<String> severe = new ArrayList<>();
+            for (Path file : written) {
+                try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                    lines.filter(line -> line.contains("levelValue: 1000")).forEach(severe::add);
+                }
+            }
+            assertEquals(List.of(), severe, "SEVERE in Payara Micro's log " + log + "*");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The gauges' part of {@link #assertNothingLeftRunning(URL, FakeUpstream)}, read from {@code metrics}: for the
+     * servers the tests run themselves (Payara Server, WildFly), whose logs they check on their own.
+     */
     static void assertNothingLeftRunning(URI metrics, FakeUpstream upstream) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             if (upstream != null) {
@@ -98,7 +140,8 @@ final class Deployments {
         return gauge(metrics(deployed), name);
     }
 
-    private static URI metrics(URL deployed) {
+    /** The application's metrics on the server of {@code deployed} (MicroProfile Metrics). */
+    static URI metrics(URL deployed) {
         return URI.create("http://localhost:" + deployed.getPort() + "/metrics?scope=application");
     }
 

@@ -99,7 +99,8 @@ class PayaraServerIT extends WithServerProcess {
             JsonArray messages = browser.getJson("conversations/" + conversation).getJsonArray("messages");
             assertEquals("Served by Grizzly.", messages.getJsonObject(1).getString("content"));
             assertEquals("complete", messages.getJsonObject(1).getString("status"));
-            Deployments.assertNothingLeftRunning(deployed, upstream); // Duplex's gauges, from the server's metrics
+            // Duplex's gauges, from the server's metrics
+            Deployments.assertNothingLeftRunning(Deployments.metrics(deployed), upstream);
 
             undeployWhileAnAnswerStreamsThenDeployAgain(asadmin, admin, browser, restarted);
         } finally {
