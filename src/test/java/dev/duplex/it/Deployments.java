@@ -92,8 +92,9 @@ final class Deployments {
     /**
      * No SEVERE record in the log file the build gives the Payara Micro instances Arquillian starts
      * ({@code --logtofile}, named by the {@code duplex.micro.log} property; one file for the whole suite, appended
-     * to by each instance, so a later test class also sees what an earlier one's undeploy logged). Payara's log
-     * formats name the level differently ("SEVERE", "ERROR"); its value, 1000, is in every record.
+     * to by each instance, so a later test class also sees what an earlier one's server logged; what an instance
+     * logs while Arquillian stops it does not reach the file). Payara's log formats name the level differently
+     * ("SEVERE", "ERROR"); its value, 1000, is in every record.
      */
     static void assertNoSevereLogged() {
         String name = System.getProperty("duplex.micro.log");
