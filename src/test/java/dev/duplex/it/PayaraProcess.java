@@ -54,13 +54,7 @@ final class PayaraProcess implements AutoCloseable {
         command.addAll(List.of("-jar", System.getProperty("payara.microJar"), "--rootdir", root.toString(),
                 "--port", Integer.toString(port),
                 "--deploy", new File(System.getProperty("duplex.war")).getAbsolutePath(), "--contextroot", "/"));
-        List<String> options = new ArrayList<>(List.of(
-                System.getProperty("payara.extraMicroOptions", "--nohazelcast").split(" ")));
-        int logFile = options.indexOf("--logtofile"); // the Arquillian instances' file: this one's log is its output
-        if (logFile >= 0) {
-            options.subList(logFile, logFile + 2).clear();
-        }
-        command.addAll(options);
+        command.addAll(List.of(System.getProperty("duplex.micro.options", "--nohazelcast").split(" ")));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/models")).build();
