@@ -3,7 +3,9 @@ package dev.duplex.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,6 +141,16 @@ final class Deployments {
     /** A gauge from the container's MicroProfile Metrics endpoint ({@code /metrics}, Prometheus format). */
     static long gauge(URL deployed, String name) {
         return gauge(metrics(deployed), name);
+    }
+
+    /**
+     * {@code answer} (a stored message) was cut by the server's stop or undeploy: saved as interrupted with its text
+     * so far, which starts with {@code textStart}, and the {@code shutting_down} error.
+     */
+    static void assertSavedInterrupted(JsonObject answer, String textStart) {
+        assertEquals("interrupted", answer.getString("status"), answer.toString());
+        assertTrue(answer.getString("content").startsWith(textStart), answer.toString());
+        assertEquals("shutting_down", answer.getJsonObject("error").getString("code"));
     }
 
     /** The application's metrics on the server of {@code deployed} (MicroProfile Metrics). */

@@ -145,10 +145,7 @@ class PayaraServerIT extends WithServerProcess {
                     throw new CompletionException(e);
                 }
             });
-            JsonObject cut = WsClient.last(client.untilTerminal());
-            assertEquals("shutting_down", cut.getString("code"), cut.toString());
-            assertTrue(cut.getBoolean("partial"), cut.toString());
-            assertEquals(1001, client.awaitCloseCode());
+            client.assertCutByShutdown();
             undeployed.join();
         }
         assertTrue(upstream.last(question).awaitEnd(2000), "the upstream connection closed");
@@ -156,11 +153,8 @@ class PayaraServerIT extends WithServerProcess {
 
         asadmin(asadmin, "--port", admin, "deploy", "--contextroot", "/",
                 Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());
-        JsonObject answer = browser.getJson("conversations/" + conversation).getJsonArray("messages")
-                .getJsonObject(1);
-        assertEquals("interrupted", answer.getString("status"), answer.toString());
-        assertTrue(answer.getString("content").startsWith("w1 "), answer.toString());
-        assertEquals("shutting_down", answer.getJsonObject("error").getString("code"));
+        Deployments.assertSavedInterrupted(browser.getJson("conversations/" + conversation).getJsonArray("messages")
+                .getJsonObject(1), "w1 ");
     }
 
     /** The server's log, rotated files included, oldest first. */

@@ -2,7 +2,6 @@ package dev.duplex.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.util.List;
@@ -45,22 +44,15 @@ class ShutdownIT extends WithServerProcess {
             List<JsonObject> quickFrames = quick.untilTerminal();
             assertEquals("end", quickFrames.get(quickFrames.size() - 1).getString("type"), "it finished in time");
             assertEquals("almost done", WsClient.text(quickFrames));
-            List<JsonObject> longFrames = endless.untilTerminal();
-            JsonObject cut = longFrames.get(longFrames.size() - 1);
-            assertEquals("shutting_down", cut.getString("code"), cut.toString());
-            assertTrue(cut.getBoolean("partial"));
+            endless.assertCutByShutdown();
             assertEquals(1001, quick.awaitCloseCode());
-            assertEquals(1001, endless.awaitCloseCode());
             stopped.join();
         }
         assertFalse(server.logText().contains("levelValue: 1000"), "no SEVERE while it stopped: see " + server.log);
 
         server = start(port, 2);
-        JsonObject interrupted = longBrowser.getJson("conversations/" + longConversation).getJsonArray("messages")
-                .getJsonObject(1);
-        assertEquals("interrupted", interrupted.getString("status"), interrupted.toString());
-        assertTrue(interrupted.getString("content").startsWith("w1 w2 "), interrupted.toString());
-        assertEquals("shutting_down", interrupted.getJsonObject("error").getString("code"));
+        Deployments.assertSavedInterrupted(longBrowser.getJson("conversations/" + longConversation)
+                .getJsonArray("messages").getJsonObject(1), "w1 w2 ");
         JsonObject finished = quickBrowser.getJson("conversations/" + quickConversation).getJsonArray("messages")
                 .getJsonObject(1);
         assertEquals("complete", finished.getString("status"));

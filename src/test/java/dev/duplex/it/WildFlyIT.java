@@ -120,10 +120,7 @@ class WildFlyIT {
                     throw new CompletionException(e);
                 }
             });
-            JsonObject cut = WsClient.last(client.untilTerminal());
-            assertEquals("shutting_down", cut.getString("code"), cut.toString());
-            assertTrue(cut.getBoolean("partial"));
-            assertEquals(1001, client.awaitCloseCode());
+            client.assertCutByShutdown();
             undeployed.join();
         }
         JvmThreads.awaitNoneOfDuplex(server.jvm());
@@ -169,9 +166,7 @@ class WildFlyIT {
 
     private static void assertSavedInterrupted(String conversation) throws Exception {
         JsonObject answer = get("conversations/" + conversation).getJsonArray("messages").getJsonObject(1);
-        assertEquals("interrupted", answer.getString("status"), answer.toString());
-        assertTrue(answer.getString("content").startsWith("w1 "), answer.toString());
-        assertEquals("shutting_down", answer.getJsonObject("error").getString("code"));
+        Deployments.assertSavedInterrupted(answer, "w1 ");
     }
 
     /** SIGTERM: WildFly exits with 0, and its log has no error, no warning of an answer not saved. */

@@ -2,6 +2,7 @@ package dev.duplex.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -96,6 +97,17 @@ final class WsClient implements AutoCloseable {
 
     int awaitCloseCode() throws Exception {
         return closeCode.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reads to the answer's terminal frame and asserts that the server cut it because it is stopping or being
+     * undeployed ({@code shutting_down}, partial), then closed the connection with 1001.
+     */
+    void assertCutByShutdown() throws Exception {
+        JsonObject cut = last(untilTerminal());
+        assertEquals("shutting_down", cut.getString("code"), cut.toString());
+        assertTrue(cut.getBoolean("partial"), cut.toString());
+        assertEquals(1001, awaitCloseCode());
     }
 
     /** Stops taking frames from the connection, as a frozen tab would: the server's sends back up. */
