@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +181,25 @@ class ChatIT {
 
             client.send("{\"type\":\"ping\"}");
             assertEquals("pong", client.next().getString("type"), "no frame of the cancelled turn follows its end");
+        }
+    }
+
+    @Test
+    void theGaugesCountTheRunningGenerationAndTheEndedOnesBuffer() throws Exception {
+        UPSTREAM.on("gauged", OpenAiSse.endless(20));
+        long bufferedBefore = Deployments.gauge(deployed, "duplex_resume_buffered_bytes");
+        try (WsClient client = connect()) {
+            client.send("{\"type\":\"message\",\"content\":\"gauged\"}");
+            client.next("start");
+            int chars = client.next("token").getString("content").length();
+            assertEquals(1, Deployments.gauge(deployed, "duplex_generations_running"));
+            client.send("{\"type\":\"cancel\"}");
+            chars += WsClient.text(client.untilTerminal()).length();
+            // the ended generation is no longer running, and is still kept (with its text) for resuming
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertEquals(0, Deployments.gauge(deployed, "duplex_generations_running")));
+            long kept = Deployments.gauge(deployed, "duplex_resume_buffered_bytes") - bufferedBefore;
+            assertTrue(kept >= 2L * chars, kept + " bytes kept for an answer of " + chars + " characters");
         }
     }
 
