@@ -6,18 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +38,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Duplex on WildFly, set up as docs/operations.md tells an operator: the server's standalone-microprofile
- * configuration, {@code server-config/wildfly/duplex.cli} applied with the CLI, the WAR deployed (at
+ * configuration, {@code server-config/wildfly/duplex.cli}, {@code metrics.cli} and {@code usage-log.cli} applied with
+ * the CLI, the WAR deployed (at
  * {@code /duplex}). A client signs in with the form, chats over WildFly's WebSocket with a real upstream on
  * loopback, cancels, and reads its conversation back over REST; Chromium does the same through the page; Duplex is
  * undeployed, then the server stopped, each in the middle of an answer. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
@@ -66,6 +71,7 @@ class WildFlyIT {
         server = WildFlyProcess.start("wildfly", settings);
         server.cli(Path.of("server-config/wildfly/duplex.cli"), Path.of("."));
         server.cli(Path.of("server-config/wildfly/metrics.cli"), Path.of("."));
+        server.cli(Path.of("server-config/wildfly/usage-log.cli"), Path.of("."));
         if (POSTGRESQL) {
             server.removeModule("org.postgresql");
             server.cli(Path.of("server-config/wildfly/postgresql.cli"), Path.of("target")); // the driver is there
@@ -182,6 +188,7 @@ class WildFlyIT {
     void anAnswerStreamsOverWildFlysWebSocketAndIsStored() throws Exception {
         UPSTREAM.on("Hello WildFly", OpenAiSse.tokens(List.of("Served ", "by ", "Undertow."), 10));
         String conversation;
+        String generation;
         try (WsClient client = connect()) {
             client.send("{\"type\":\"message\",\"content\":\"Hello WildFly\"}");
             List<JsonObject> frames = client.untilTerminal();
@@ -189,6 +196,7 @@ class WildFlyIT {
             assertEquals("start", start.getString("type"), frames.toString());
             assertEquals("gpt-test", start.getString("model"));
             conversation = start.getString("conversation_id");
+            generation = start.getString("id");
             assertEquals("Served by Undertow.", WsClient.text(frames));
             JsonObject end = WsClient.last(frames);
             assertEquals("end", end.getString("type"), frames.toString());
@@ -211,6 +219,40 @@ class WildFlyIT {
         assertEquals("stop", answer.getString("finish_reason"));
         assertTrue(answer.containsKey("created_at"), answer.toString());
         assertEquals(3, answer.getJsonObject("usage").getInt("output_tokens"));
+        assertUsageLoggedToItsOwnFile(generation);
+    }
+
+    /**
+     * usage-log.cli: the generation's usage record is one line of JSON in duplex-usage.log, and neither in
+     * server.log nor on the console.
+     */
+    private static void assertUsageLoggedToItsOwnFile(String generation) throws Exception {
+        Path usageLog = server.logDir.resolve("duplex-usage.log");
+        JsonObject record = await().atMost(Duration.ofSeconds(5)).until(() -> usageRecord(usageLog, generation),
+                Objects::nonNull);
+        assertEquals("gpt-test", record.getString("requested_model"), record.toString());
+        assertEquals(3, record.getInt("output_tokens"), record.toString());
+        assertEquals("stop", record.getString("outcome"), record.toString());
+        for (Path other : List.of(server.logDir.resolve("server.log"), server.log)) {
+            assertTrue(Files.readAllLines(other).stream()
+                            .noneMatch(line -> line.contains(generation) && line.contains("requested_model")),
+                    "the usage record is in " + other + " too");
+        }
+    }
+
+    /** The usage record of {@code generation} in {@code file}, every line of which must be a JSON object; or null. */
+    private static JsonObject usageRecord(Path file, String generation) throws Exception {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        JsonObject found = null;
+        for (String line : Files.readAllLines(file)) {
+            JsonObject record = Json.createReader(new StringReader(line)).readObject();
+            if (record.getString("id").equals(generation)) {
+                found = record;
+            }
+        }
+        return found;
     }
 
     @Test

@@ -36,15 +36,19 @@ final class WildFlyProcess implements AutoCloseable {
     final int httpPort;
     final int managementPort;
     final Path log;
+    /** The server's own log folder ({@code jboss.server.log.dir}): server.log, and the files of other handlers. */
+    final Path logDir;
     private final Path home;
     private final ProcessBuilder command;
     private Process process;
 
-    private WildFlyProcess(Path home, int httpPort, int managementPort, Path log, ProcessBuilder command) {
+    private WildFlyProcess(Path home, int httpPort, int managementPort, Path log, Path logDir,
+                           ProcessBuilder command) {
         this.home = home;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.log = log;
+        this.logDir = logDir;
         this.command = command;
     }
 
@@ -75,7 +79,7 @@ final class WildFlyProcess implements AutoCloseable {
                 + " -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true -Djava.io.tmpdir=" + base);
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "true"); // the script passes SIGTERM on to java
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        WildFlyProcess server = new WildFlyProcess(home, http, management, log, builder);
+        WildFlyProcess server = new WildFlyProcess(home, http, management, log, base.resolve("log"), builder);
         server.launch();
         return server;
     }
