@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -151,6 +154,35 @@ final class Deployments {
         assertEquals("interrupted", answer.getString("status"), answer.toString());
         assertTrue(answer.getString("content").startsWith(textStart), answer.toString());
         assertEquals("shutting_down", answer.getJsonObject("error").getString("code"));
+    }
+
+    /**
+     * The usage record of {@code generation} (logger {@code dev.duplex.usage}), awaited in {@code usageLog}, every line
+     * of which must be a JSON object; it must be in none of {@code others} (the server's general logs).
+     */
+    static JsonObject usageRecordOnlyIn(Path usageLog, String generation, Path... others) throws IOException {
+        JsonObject record = await().atMost(Duration.ofSeconds(5)).until(() -> usageRecord(usageLog, generation),
+                Objects::nonNull);
+        for (Path other : others) {
+            assertTrue(Files.readAllLines(other).stream()
+                            .noneMatch(line -> line.contains(generation) && line.contains("requested_model")),
+                    "the usage record of " + generation + " is in " + other + " too");
+        }
+        return record;
+    }
+
+    private static JsonObject usageRecord(Path file, String generation) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        JsonObject found = null;
+        for (String line : Files.readAllLines(file)) {
+            JsonObject record = Json.createReader(new StringReader(line)).readObject();
+            if (record.getString("id").equals(generation)) {
+                found = record;
+            }
+        }
+        return found;
     }
 
     /** The application's metrics on the server of {@code deployed} (MicroProfile Metrics). */

@@ -13,6 +13,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * docs/operations.md tells an operator: a domain of its own, the settings as system properties with asadmin, then
  * {@code asadmin deploy --contextroot /}, with the data grid turned off by server-config's file for that (Duplex
  * does not use it; finding 81). Duplex warns that the default domain gives every frame an unpooled buffer; then
- * server-config's JVM options are applied and the domain restarted, and its JVM is checked for them (the warning
- * is not logged again). A browser chats with a real upstream on loopback, and reads the conversation back; the
+ * server-config's JVM options and usage-log.properties are applied and the domain restarted, and its JVM is checked
+ * for them (the warning is not logged again). A browser chats with a real upstream on loopback, and reads the
+ * conversation back, whose usage record is in its own file; the
  * server's metrics carry Duplex's gauges; Duplex undeployed while an answer streams ends and saves it and leaves
  * none of its threads; it is deployed again, and the domain stops with it; nothing logs a SEVERE.
  */
@@ -70,6 +72,10 @@ class PayaraServerIT extends WithServerProcess {
             // the recommended JVM options, as docs/operations.md has them applied; the restart redeploys Duplex
             asadmin(asadmin, "--port", admin, "multimode", "--file",
                     Path.of("server-config/payara/jvm-options.asadmin").toAbsolutePath().toString());
+            // and the usage record's own file, as usage-log.properties says (asadmin cannot set a logger's handlers)
+            Files.writeString(domains.resolve("duplex/config/logging.properties"),
+                    "\n" + Files.readString(Path.of("server-config/payara/usage-log.properties")),
+                    StandardOpenOption.APPEND);
             asadmin(asadmin, concat(List.of("restart-domain"), domain));
             ProcessHandle restarted = domainProcesses(domains)
                     .filter(jvm -> jvm.pid() != domainJvm.pid() && jvm.isAlive()).findFirst().orElseThrow();
@@ -89,9 +95,12 @@ class PayaraServerIT extends WithServerProcess {
 
             upstream.on("Hello Payara Server", OpenAiSse.tokens(List.of("Served ", "by ", "Grizzly."), 10));
             String conversation;
+            String generation;
             try (WsClient client = browser.connect()) {
                 client.send("{\"type\":\"message\",\"content\":\"Hello Payara Server\"}");
-                conversation = client.next("start").getString("conversation_id");
+                JsonObject start = client.next("start");
+                conversation = start.getString("conversation_id");
+                generation = start.getString("id");
                 List<JsonObject> frames = client.untilTerminal();
                 assertEquals("Served by Grizzly.", WsClient.text(frames));
                 assertEquals("stop", WsClient.last(frames).getString("finish_reason"));
@@ -99,6 +108,10 @@ class PayaraServerIT extends WithServerProcess {
             JsonArray messages = browser.getJson("conversations/" + conversation).getJsonArray("messages");
             assertEquals("Served by Grizzly.", messages.getJsonObject(1).getString("content"));
             assertEquals("complete", messages.getJsonObject(1).getString("status"));
+            JsonObject usage = Deployments.usageRecordOnlyIn(domains.resolve("duplex/logs/duplex-usage0.log"),
+                    generation, domains.resolve("duplex/logs/server.log"));
+            assertEquals(3, usage.getInt("output_tokens"), usage.toString());
+            assertEquals("stop", usage.getString("outcome"), usage.toString());
             // Duplex's gauges, from the server's metrics
             Deployments.assertNothingLeftRunning(Deployments.metrics(deployed), upstream);
 

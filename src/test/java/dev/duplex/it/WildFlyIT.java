@@ -6,22 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
@@ -219,40 +215,12 @@ class WildFlyIT {
         assertEquals("stop", answer.getString("finish_reason"));
         assertTrue(answer.containsKey("created_at"), answer.toString());
         assertEquals(3, answer.getJsonObject("usage").getInt("output_tokens"));
-        assertUsageLoggedToItsOwnFile(generation);
-    }
-
-    /**
-     * usage-log.cli: the generation's usage record is one line of JSON in duplex-usage.log, and neither in
-     * server.log nor on the console.
-     */
-    private static void assertUsageLoggedToItsOwnFile(String generation) throws Exception {
-        Path usageLog = server.logDir.resolve("duplex-usage.log");
-        JsonObject record = await().atMost(Duration.ofSeconds(5)).until(() -> usageRecord(usageLog, generation),
-                Objects::nonNull);
-        assertEquals("gpt-test", record.getString("requested_model"), record.toString());
-        assertEquals(3, record.getInt("output_tokens"), record.toString());
-        assertEquals("stop", record.getString("outcome"), record.toString());
-        for (Path other : List.of(server.logDir.resolve("server.log"), server.log)) {
-            assertTrue(Files.readAllLines(other).stream()
-                            .noneMatch(line -> line.contains(generation) && line.contains("requested_model")),
-                    "the usage record is in " + other + " too");
-        }
-    }
-
-    /** The usage record of {@code generation} in {@code file}, every line of which must be a JSON object; or null. */
-    private static JsonObject usageRecord(Path file, String generation) throws Exception {
-        if (!Files.exists(file)) {
-            return null;
-        }
-        JsonObject found = null;
-        for (String line : Files.readAllLines(file)) {
-            JsonObject record = Json.createReader(new StringReader(line)).readObject();
-            if (record.getString("id").equals(generation)) {
-                found = record;
-            }
-        }
-        return found;
+        // usage-log.cli: the generation's usage record in a file of its own, and neither in server.log nor on the console
+        JsonObject usage = Deployments.usageRecordOnlyIn(server.logDir.resolve("duplex-usage.log"), generation,
+                server.logDir.resolve("server.log"), server.log);
+        assertEquals("gpt-test", usage.getString("requested_model"), usage.toString());
+        assertEquals(3, usage.getInt("output_tokens"), usage.toString());
+        assertEquals("stop", usage.getString("outcome"), usage.toString());
     }
 
     @Test
