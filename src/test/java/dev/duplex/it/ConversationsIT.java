@@ -409,7 +409,8 @@ class ConversationsIT {
                     WsClient window = i == 0 ? left : right;
                     JsonObject first = window.next();
                     if (first.getString("type").equals("start")) {
-                        assertEquals("end", WsClient.last(window.untilTerminal()).getString("type"));
+                        JsonObject terminal = WsClient.last(window.untilTerminal());
+                        assertEquals("end", terminal.getString("type"), terminal.toString());
                     } else {
                         assertEquals("conversation_changed", first.getString("code"), first.toString());
                         refused.add("user:" + questions.get(i));

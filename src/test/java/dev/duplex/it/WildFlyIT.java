@@ -35,8 +35,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * Duplex on WildFly, set up as docs/operations.md tells an operator: the server's standalone-microprofile
  * configuration, {@code server-config/wildfly/duplex.cli}, {@code metrics.cli} and {@code usage-log.cli} applied with
- * the CLI, the WAR deployed (at
- * {@code /duplex}). A client signs in with the form, chats over WildFly's WebSocket with a real upstream on
+ * the CLI, the WAR deployed (at {@code /duplex}). A client signs in with the form, chats over WildFly's WebSocket with a real upstream on
  * loopback, cancels, and reads its conversation back over REST; Chromium does the same through the page; Duplex is
  * undeployed, then the server stopped, each in the middle of an answer. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
  * browsers (the shared database already has accounts, so no first admin is created there).
