@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -87,7 +88,7 @@ final class Deployments {
     /**
      * After a test on the Payara Micro that Arquillian runs: no upstream stream still open (as the upstream sees
      * it, when there is one), no exchange held by Duplex, no session left, within a few seconds; and nothing
-     * logged as SEVERE by those Payara Micro instances since the suite began (see {@link #assertNoSevereLogged}).
+     * logged as SEVERE by those Payara Micro instances since the last check (see {@link #assertNoSevereLogged}).
      */
     static void assertNothingLeftRunning(URL deployed, FakeUpstream upstream) {
         assertNothingLeftRunning(metrics(deployed), upstream);
@@ -97,9 +98,17 @@ final class Deployments {
     /**
      * No SEVERE record in the log file the build gives the Payara Micro instances Arquillian starts
      * ({@code --logtofile}, named by the {@code duplex.micro.log} property; one file for the whole suite, appended
-     * to by each instance, so a later test class also sees what an earlier one's server logged; what an instance
-     * logs while Arquillian stops it does not reach the file). Payara's log formats name the level differently
-     * ("SEVERE", "ERROR"); its value, 1000, is in every record.
+     * to by each instance; what an instance logs while Arquillian stops it does not reach the file) since the last
+     * check: a SEVERE fails the test during which it was logged, not every test after it. Payara's log formats name
+     * the level differently ("SEVERE", "ERROR"); its value, 1000, is in every record.
+     *
+     * <p>One kind is printed but not failed on: Grizzly's and Catalina's own failure in handling a request
+     * ({@code AS-WEB-CORE-00037}, "An exception or error occurred in the container during the request processing")
+     * with no frame of Duplex's in it. Seen so far, each with a null where the request's connection or mapping
+     * should be, as for a request whose client had gone: "Cannot call sendError() after the response has been
+     * committed" followed by Grizzly's null attribute storage (a CI run's AccountsIT), a null context path in
+     * {@code RealmAdapter.getResourceName} (AccountsIT), and a null connection in {@code HttpCodecUtils.parseHost}
+     * (a client that dropped its connection in the middle of a WebSocket frame).
      */
     static void assertNoSevereLogged() {
         String name = System.getProperty("duplex.micro.log");
@@ -115,14 +124,51 @@ final class Deployments {
             assertFalse(written.isEmpty(), "Payara Micro's log " + log + "* not found");
             List<String> severe = new ArrayList<>();
             for (Path file : written) {
-                try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                    lines.filter(line -> line.contains("levelValue: 1000")).forEach(severe::add);
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                int from = Math.min(CHECKED_LINES.getOrDefault(file, 0), lines.size());
+                CHECKED_LINES.put(file, lines.size());
+                for (String record : records(lines.subList(from, lines.size()))) {
+                    if (!record.contains("levelValue: 1000")) {
+                        continue;
+                    }
+                    if (isContainerDroppedRequest(record)) {
+                        System.out.println("Payara's own SEVERE for a request the client dropped, not failed on: "
+                                + record.lines().limit(3).toList());
+                    } else {
+                        severe.add(record.lines().limit(4).collect(Collectors.joining(" / ")));
+                    }
                 }
             }
             assertEquals(List.of(), severe, "SEVERE in Payara Micro's log " + log + "*");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Lines of each log file already checked by {@link #assertNoSevereLogged}. */
+    private static final Map<Path, Integer> CHECKED_LINES = new ConcurrentHashMap<>();
+
+    /** Log records: each begins with a line "[2026-...". */
+    static List<String> records(List<String> lines) {
+        List<String> records = new ArrayList<>();
+        StringBuilder record = new StringBuilder();
+        for (String line : lines) {
+            if (line.startsWith("[") && line.length() > 5 && Character.isDigit(line.charAt(1)) && record.length() > 0) {
+                records.add(record.toString());
+                record.setLength(0);
+            }
+            record.append(line).append('\n');
+        }
+        if (record.length() > 0) {
+            records.add(record.toString());
+        }
+        return records;
+    }
+
+    static boolean isContainerDroppedRequest(String record) {
+        return record.contains("[AS-WEB-CORE-00037]")
+                && record.contains("An exception or error occurred in the container during the request processing")
+                && !record.contains("dev.duplex.");
     }
 
     /**
