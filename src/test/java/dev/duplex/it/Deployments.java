@@ -132,7 +132,7 @@ final class Deployments {
                         continue;
                     }
                     if (isContainerDroppedRequest(record)) {
-                        System.out.println("Payara's own SEVERE for a request the client dropped, not failed on: "
+                        System.out.println("Payara's own AS-WEB-CORE-00037, no frame of Duplex's in it, not failed on: "
                                 + record.lines().limit(3).toList());
                     } else {
                         severe.add(record.lines().limit(4).collect(Collectors.joining(" / ")));

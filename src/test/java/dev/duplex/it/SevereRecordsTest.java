@@ -42,7 +42,8 @@ class SevereRecordsTest {
     @Test
     void onlyTheContainersOwnRecordForADroppedRequestPasses() {
         assertTrue(Deployments.isContainerDroppedRequest(DROPPED));
-        assertFalse(Deployments.isContainerDroppedRequest(DUPLEX), "a frame of Duplex's in it: not the container's own");
+        assertFalse(Deployments.isContainerDroppedRequest(DUPLEX),
+                "a frame of Duplex's in it: not the container's own");
         assertFalse(Deployments.isContainerDroppedRequest(DROPPED.replace("AS-WEB-CORE-00037", "AS-WEB-CORE-00001")));
     }
 }

@@ -34,9 +34,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Duplex on WildFly, set up as docs/operations.md tells an operator: the server's standalone-microprofile
- * configuration, {@code server-config/wildfly/duplex.cli}, {@code metrics.cli} and {@code usage-log.cli} applied with
- * the CLI, the WAR deployed (at {@code /duplex}). A client signs in with the form, chats over WildFly's WebSocket with a real upstream on
- * loopback, cancels, and reads its conversation back over REST; Chromium does the same through the page; Duplex is
+ * configuration, {@code server-config/wildfly/duplex.cli}, {@code metrics.cli} and {@code usage-log.cli} applied
+ * with the CLI, the WAR deployed (at {@code /duplex}). A client signs in with the form, chats over WildFly's
+ * WebSocket with a real upstream on loopback, cancels, and reads its conversation back over REST, and the answer's
+ * usage record is in its own file; Chromium does the same through the page; Duplex is
  * undeployed, then the server stopped, each in the middle of an answer. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
  * browsers (the shared database already has accounts, so no first admin is created there).
  */
@@ -214,7 +215,7 @@ class WildFlyIT {
         assertEquals("stop", answer.getString("finish_reason"));
         assertTrue(answer.containsKey("created_at"), answer.toString());
         assertEquals(3, answer.getJsonObject("usage").getInt("output_tokens"));
-        // usage-log.cli: the generation's usage record in a file of its own, and neither in server.log nor on the console
+        // usage-log.cli: the generation's usage record in a file of its own, in neither server.log nor the console
         JsonObject usage = Deployments.usageRecordOnlyIn(server.logDir.resolve("duplex-usage.log"), generation,
                 server.logDir.resolve("server.log"), server.log);
         assertEquals("gpt-test", usage.getString("requested_model"), usage.toString());
