@@ -397,8 +397,8 @@ class ChatIT {
                 assertEquals("frame_too_large", oversize.next("error").getString("code"));
                 assertEquals(1009, oversize.awaitCloseCode());
             }
-            try (WsClient huge = connect()) {
-                huge.sendUntilClosed("{\"content\":\"" + "x".repeat(200_000) + "\"}");
+            try (RawWebSocket huge = RawWebSocket.open(Deployments.chat(deployed))) {
+                huge.sendTextUntilClosed("{\"content\":\"" + "x".repeat(200_000) + "\"}");
                 assertEquals(1009, huge.awaitCloseCode());
             }
             assertEquals(String.join("", tokens), WsClient.text(bystander.untilTerminal()));

@@ -175,31 +175,15 @@ class LimitsIT {
 
     @Test
     void aPeerThatStopsAnsweringPingsIsClosedWith1001() throws Exception {
-        try (java.net.Socket raw = new java.net.Socket("localhost", deployed.getPort())) {
-            raw.setSoTimeout(10_000);
-            var out = raw.getOutputStream();
-            out.write(("GET " + deployed.getPath() + "ws/chat HTTP/1.1\r\nHost: localhost:" + deployed.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
-            var in = new java.io.DataInputStream(raw.getInputStream());
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.readUnsignedByte());
-            }
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+        try (RawWebSocket raw = RawWebSocket.open(Deployments.chat(deployed))) {
             // read frames, answering nothing: pings (0x9) arrive, then a close (0x8) with 1001
             int pings = 0;
             while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                int length = in.readUnsignedByte() & 0x7F;
-                byte[] payload = new byte[length];
-                in.readFully(payload);
-                if (opcode == 0x9) {
+                RawWebSocket.Frame frame = raw.next();
+                if (frame.opcode() == 0x9) {
                     pings++;
-                } else if (opcode == 0x8) {
-                    assertEquals(1001, ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF));
+                } else if (frame.opcode() == 0x8) {
+                    assertEquals(1001, frame.closeCode());
                     break;
                 }
             }

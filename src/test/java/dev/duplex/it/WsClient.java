@@ -56,11 +56,6 @@ final class WsClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
-    /** Sends a frame the server may close the connection on before it has all been written. */
-    void sendUntilClosed(String text) {
-        socket.sendText(text, true).exceptionally(closedMidFrame -> null).join();
-    }
-
     void sendBinary(byte[] bytes) {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
