@@ -208,14 +208,26 @@ final class Attempt {
         return usage != null ? usage : Usage.estimated(call.inputTokenEstimate(), seq);
     }
 
+    /**
+     * Closes the exchange's connection, unless the answer's body has been read to its end. Once the body has a
+     * subscriber, only its subscription is cancelled: the JDK's client then closes the connection if the body is
+     * unfinished, and leaves it alone if it is back in the pool. The exchange's future is then only marked
+     * cancelled, so that this attempt ends whatever the client does next (when the cancel meets the body's end,
+     * the JDK's own future may never complete). Cancelling that future with interruption, as this method did,
+     * closed the connection whenever the future was not complete, and it completes a moment after the connection
+     * has gone back to the pool, where the next request may already have taken it: that request then failed with
+     * "header parser received no bytes" (AttemptTest). Before the body, the future is cancelled with
+     * interruption: the connection cannot be in the pool yet, and a subscriber that comes later sees the outcome
+     * and cancels itself.
+     */
     private void abort() {
         Flow.Subscription current = subscription;
+        CompletableFuture<HttpResponse<Void>> future = exchange;
         if (current != null) {
             current.cancel();
         }
-        CompletableFuture<HttpResponse<Void>> future = exchange;
         if (future != null) {
-            future.cancel(true);
+            future.cancel(current == null);
         }
     }
 
@@ -377,7 +389,11 @@ final class Attempt {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            s.request(Long.MAX_VALUE);
+            if (isDecided()) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
         }
 
         @Override

@@ -1,0 +1,157 @@
+package dev.duplex.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.duplex.error.DuplexException;
+import dev.duplex.provider.ChatMessage;
+import dev.duplex.provider.ModelEntry;
+import dev.duplex.provider.Provider;
+import dev.duplex.provider.ProviderKind;
+import dev.duplex.provider.Usage;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Attempts against a real HTTP server on the loopback interface, through the JDK's client as Duplex builds it. */
+class AttemptTest {
+
+    static {
+        // the JDK's server writes a response's head and body separately: without this, Nagle's algorithm and the
+        // client's delayed acknowledgement hold each body for 40 ms (read once, by the first server of this JVM)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** An answer's last token and its finish chunk in one write, the body ended without {@code [DONE]}. */
+    private static final String ANSWER = """
+            data: {"choices":[{"delta":{"content":"ok"}}]}
+
+            data: {"choices":[{"delta":{},"finish_reason":"stop"}]}
+
+            """;
+
+    private final Set<Attempt> open = ConcurrentHashMap.newKeySet();
+    private HttpServer server;
+    private ExecutorService serverThreads;
+    private ExecutorService clientThreads;
+    private ScheduledExecutorService timer;
+    private HttpClient client;
+
+    @BeforeEach
+    void startServerAndClient() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        serverThreads = Executors.newFixedThreadPool(4);
+        server.setExecutor(serverThreads);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("content-type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(ANSWER.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        server.start();
+        clientThreads = Executors.newFixedThreadPool(4);
+        timer = Executors.newSingleThreadScheduledExecutor();
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop(0);
+        serverThreads.shutdownNow();
+        clientThreads.shutdownNow();
+        timer.shutdownNow();
+        assertTrue(serverThreads.awaitTermination(5, TimeUnit.SECONDS));
+        assertTrue(clientThreads.awaitTermination(5, TimeUnit.SECONDS));
+        assertTrue(timer.awaitTermination(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * A stop that comes after the provider's answer has been read whole (its connection back in the client's
+     * pool, and perhaps already taken by the next request) but before the attempt has seen its exchange end must
+     * not close that connection: the next answer's request would fail. Before the fix, 1 round in 5 or so failed
+     * the second attempt with "HTTP/1.1 header parser received no bytes" (upstream_unreachable to its user).
+     */
+    @Test
+    void aStopAfterTheBodyWasReadNeverBreaksTheRequestThatTookItsConnection() throws Exception {
+        int rounds = 200;
+        int stoppedBeforeTheirEnd = 0;
+        for (int round = 0; round < rounds; round++) {
+            Recording stopped = new Recording();
+            Attempt first = attempt(stopped);
+            first.start(client);
+            assertTrue(stopped.token.await(5, TimeUnit.SECONDS), "round " + round + ": the first answer's token");
+            Recording next = new Recording();
+            attempt(next).start(client);
+            long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(round % 7 * 20L);
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            if (first.cancel()) {
+                stoppedBeforeTheirEnd++;
+            }
+            String outcome = next.outcome.get(5, TimeUnit.SECONDS);
+            assertEquals("end stop ok", outcome, "round " + round + ": the request after a stopped answer");
+            stopped.outcome.get(5, TimeUnit.SECONDS);
+        }
+        // the rounds must have stopped answers inside the window, or they showed nothing
+        assertTrue(stoppedBeforeTheirEnd > rounds / 10, stoppedBeforeTheirEnd + " of " + rounds + " stopped in time");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(Set.of(), open, "every attempt's exchange ended");
+    }
+
+    private Attempt attempt(AttemptListener listener) {
+        Provider provider = new Provider("p", ProviderKind.OPENAI,
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1"), "KEY", Map.of(), null);
+        ModelEntry model = new ModelEntry("m", "p", "m", "m", null, null, null, null, List.of());
+        UpstreamCall call = new UpstreamCall(model, provider, TimeUnit.SECONDS.toNanos(10),
+                TimeUnit.SECONDS.toNanos(10), 1);
+        Attempt attempt = new Attempt(call, List.of(ChatMessage.user("hi")), listener, timer, open::remove);
+        open.add(attempt);
+        return attempt;
+    }
+
+    /** What one attempt delivered: its first token, then its outcome as "end reason text" or "error code". */
+    private static final class Recording implements AttemptListener {
+
+        final CountDownLatch token = new CountDownLatch(1);
+        final CompletableFuture<String> outcome = new CompletableFuture<>();
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public void onToken(String delta, long seq) {
+            text.append(delta);
+            token.countDown();
+        }
+
+        @Override
+        public void onEnd(Attempt attempt, String finishReason, Usage usage) {
+            outcome.complete("end " + finishReason + " " + text);
+        }
+
+        @Override
+        public void onError(Attempt attempt, DuplexException error, Usage usage) {
+            outcome.complete("error " + error.code() + ": " + error.getMessage());
+        }
+    }
+}
