@@ -20,6 +20,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,7 @@ final class Attempt {
     private volatile Flow.Subscription subscription;
     private volatile CompletableFuture<HttpResponse<Void>> exchange;
     private volatile ScheduledFuture<?> watchdog;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     Attempt(UpstreamCall call, List<ChatMessage> messages, AttemptListener listener, ScheduledExecutorService timer,
                Consumer<Attempt> onClosed) {
@@ -136,9 +138,26 @@ final class Attempt {
                 streamEnded();
             }
         } finally {
+            closed();
+        }
+    }
+
+    /** Duplex's side of the exchange is over: the watchdog stops and {@code onClosed} runs, once. */
+    private void closed() {
+        if (closed.compareAndSet(false, true)) {
             cancelWatchdog();
             onClosed.accept(this);
         }
+    }
+
+    /**
+     * The JDK's future of this attempt's exchange while it has not completed, after this attempt has closed:
+     * rarely, one that never will (see {@link #abort()}). Cancelling it with interruption completes it and closes
+     * its connection, which only the server's stop may do, when no other request can be using it.
+     */
+    CompletableFuture<HttpResponse<Void>> unfinishedExchange() {
+        CompletableFuture<HttpResponse<Void>> future = exchange;
+        return future == null || future.isDone() ? null : future;
     }
 
     private void text(String delta) {
@@ -211,23 +230,25 @@ final class Attempt {
     /**
      * Closes the exchange's connection, unless the answer's body has been read to its end. Once the body has a
      * subscriber, only its subscription is cancelled: the JDK's client then closes the connection if the body is
-     * unfinished, and leaves it alone if it is back in the pool. The exchange's future is then only marked
-     * cancelled, so that this attempt ends whatever the client does next (when the cancel meets the body's end,
-     * the JDK's own future may never complete). Cancelling that future with interruption, as this method did,
-     * closed the connection whenever the future was not complete, and it completes a moment after the connection
-     * has gone back to the pool, where the next request may already have taken it: that request then failed with
-     * "header parser received no bytes" (AttemptTest). Before the body, the future is cancelled with
-     * interruption: the connection cannot be in the pool yet, and a subscriber that comes later sees the outcome
-     * and cancels itself.
+     * unfinished, and leaves it alone if it is back in the pool. This attempt then closes at once, without
+     * waiting for the exchange's future: when the cancel meets the body's end, the JDK's client may never complete
+     * it ({@link #unfinishedExchange()}). Cancelling that future with interruption, as this method did, closed the
+     * connection whenever the future was not complete, and it completes a moment after the connection has gone
+     * back to the pool, where the next request may already have taken it: that request then failed with "header
+     * parser received no bytes" (AttemptTest; docs/benchmarks.md, finding 99). Before the body, the future is
+     * cancelled with interruption: the connection cannot be in the pool yet, and a subscriber that comes later
+     * sees the outcome and cancels itself.
      */
     private void abort() {
         Flow.Subscription current = subscription;
-        CompletableFuture<HttpResponse<Void>> future = exchange;
         if (current != null) {
             current.cancel();
+            closed();
+            return;
         }
+        CompletableFuture<HttpResponse<Void>> future = exchange;
         if (future != null) {
-            future.cancel(current == null);
+            future.cancel(true);
         }
     }
 

@@ -52,6 +52,7 @@ public class UpstreamClient {
     UsageLedger ledger;
 
     private final Set<Attempt> open = ConcurrentHashMap.newKeySet();
+    private final UnfinishedExchanges unfinished = new UnfinishedExchanges();
     private final Set<Generation> running = ConcurrentHashMap.newKeySet();
     private ExecutorService executor;
     private ScheduledExecutorService timer;
@@ -100,6 +101,7 @@ public class UpstreamClient {
                 stopAll();
             }
         } finally {
+            unfinished.cancelAll(open); // no request can be using their connections any more
             timer.shutdownNow();
             executor.shutdownNow();
             try {
@@ -142,7 +144,12 @@ public class UpstreamClient {
         UpstreamCall call = new UpstreamCall(model, provider, TimeUnit.MILLISECONDS.toNanos(firstTokenMs),
                 TimeUnit.MILLISECONDS.toNanos(millis("duplex.upstream.idle-timeout-ms", 60_000)),
                 estimateTokens(messages));
-        return new Attempt(call, messages, listener, timer, open::remove);
+        return new Attempt(call, messages, listener, timer, this::closed);
+    }
+
+    private void closed(Attempt attempt) {
+        open.remove(attempt);
+        unfinished.keep(attempt);
     }
 
     /** Registers and starts an attempt; a request that cannot even be built fails the attempt. */
