@@ -37,8 +37,12 @@ final class PayaraProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts it and returns once it serves; a server that does not get there is killed. */
-    static PayaraProcess start(int port, String name, Map<String, String> settings) throws IOException {
+    /**
+     * Starts it and returns once it serves; a server that does not get there is killed. {@code microOptions} go to
+     * Payara Micro after the others.
+     */
+    static PayaraProcess start(int port, String name, Map<String, String> settings, String... microOptions)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
@@ -55,6 +59,7 @@ final class PayaraProcess implements AutoCloseable {
                 "--port", Integer.toString(port),
                 "--deploy", new File(System.getProperty("duplex.war")).getAbsolutePath(), "--contextroot", "/"));
         command.addAll(List.of(System.getProperty("duplex.micro.options", "--nohazelcast").split(" ")));
+        command.addAll(List.of(microOptions));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/models")).build();

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,13 +33,16 @@ class SecretsIT extends WithServerProcess {
                 "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + ".\",\"type\":"
                         + "\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
         upstream.on("works", OpenAiSse.tokens(List.of("fine"), 0));
+        Path usageLog = Path.of("target", "secrets-usage0.log").toAbsolutePath();
+        Files.deleteIfExists(usageLog);
         server = PayaraProcess.start(PayaraProcess.freePort(), "secrets", Map.of(
                 "duplex.upstream.base-url", upstream.baseUrl(),
                 "duplex.upstream.api-key", KEY,
                 "duplex.upstream.model", "gpt-test",
-                "duplex.data-dir", dataDir.toString()));
+                "duplex.data-dir", dataDir.toString()), "--logProperties", usageLogProperties(usageLog).toString());
         Browser browser = new Browser(server.url());
         StringBuilder seen = new StringBuilder();
+        String works;
         try (WsClient client = browser.connect()) {
             client.send("{\"content\":\"bad key, please\"}");
             String conversation = client.next("start").getString("conversation_id");
@@ -43,7 +51,7 @@ class SecretsIT extends WithServerProcess {
             assertEquals("upstream_auth_failed", error.getString("code"));
             frames.forEach(frame -> seen.append(frame).append('\n'));
             client.send("{\"content\":\"works now\",\"conversation_id\":\"" + conversation + "\"}");
-            client.next("start");
+            works = client.next("start").getString("id");
             client.untilTerminal().forEach(frame -> seen.append(frame).append('\n'));
             seen.append(browser.get("conversations/" + conversation).body());
             seen.append(browser.get("conversations/" + conversation + "/export?format=md").body());
@@ -65,5 +73,28 @@ class SecretsIT extends WithServerProcess {
         assertTrue(log.contains("upstream_auth_failed") || log.contains("401"), "the failure was logged");
         assertFalse(log.contains(KEY), "the key is in the server log");
         assertFalse(log.contains("SECRET-4f1c"), "part of the key is in the server log");
+
+        // the usage record in a file of its own, as docs/operations.md tells Payara Micro's operators to do it
+        JsonObject record = Deployments.usageRecordOnlyIn(usageLog, works, server.log);
+        assertEquals("stop", record.getString("outcome"), record.toString());
+        assertFalse(Files.readString(usageLog).contains("SECRET-4f1c"), "part of the key is in the usage record");
+    }
+
+    /**
+     * Payara Micro's own logging configuration (in its jar) with server-config/payara/usage-log.properties at its
+     * end, and the file's pattern made absolute (Payara Micro takes a relative one from its working directory).
+     */
+    private static Path usageLogProperties(Path usageLog) throws IOException {
+        StringBuilder properties = new StringBuilder();
+        try (ZipFile micro = new ZipFile(System.getProperty("payara.microJar"))) {
+            properties.append(new String(micro.getInputStream(micro.getEntry("MICRO-INF/domain/logging.properties"))
+                    .readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+        properties.append('\n').append(Files.readString(Path.of("server-config", "payara", "usage-log.properties")))
+                .append("java.util.logging.FileHandler.pattern=")
+                .append(usageLog.toString().replace("usage0.log", "usage%g.log")).append('\n');
+        Path file = Path.of("target", "secrets-logging.properties").toAbsolutePath();
+        Files.writeString(file, properties, StandardCharsets.ISO_8859_1);
+        return file;
     }
 }
