@@ -185,7 +185,7 @@ class BrowserIT {
     @Test
     void aDroppedConnectionCountsDownReconnectsByItselfAndKeepsWorking() throws Exception {
         try (TcpProxy proxy = new TcpProxy(deployed.getPort())) {
-            browser.get("http://localhost:" + proxy.port() + deployed.getPath());
+            browser.get("http://localhost:" + proxy.port() + Deployments.path(deployed));
             await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
 
             proxy.cutAndRefuse();
@@ -225,7 +225,7 @@ class BrowserIT {
     @Test
     void anAnswerCutMidStreamContinuesWhereItStoppedOnceReconnected() throws Exception {
         try (TcpProxy proxy = new TcpProxy(deployed.getPort())) {
-            browser.get("http://localhost:" + proxy.port() + deployed.getPath());
+            browser.get("http://localhost:" + proxy.port() + Deployments.path(deployed));
             await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(connectionState()));
             ask("Please keep going after the cut");
             WebElement answer = assistantTurn(1);

@@ -78,11 +78,27 @@ final class Deployments {
 
     /** The deployed application's base, on localhost (Arquillian may report the machine's own address). */
     static URI base(URL deployed) {
-        return URI.create("http://localhost:" + deployed.getPort() + deployed.getPath());
+        return URI.create("http://localhost:" + deployed.getPort() + path(deployed));
     }
 
     static URI chat(URL deployed) {
-        return URI.create("ws://localhost:" + deployed.getPort() + deployed.getPath() + "ws/chat");
+        return URI.create("ws://localhost:" + deployed.getPort() + path(deployed) + "ws/chat");
+    }
+
+    /**
+     * The deployment's context path, with its last slash. Arquillian's Payara Micro container once injected the
+     * server's bare address (its log showed no servlet found: it had read nothing of Payara Micro's servlet
+     * mappings, though Payara Micro printed them), and every test of that class failed on a URI without a path.
+     * The archive is {@code duplex.war}, so its context root is {@code /duplex/}.
+     */
+    static String path(URL deployed) {
+        String path = deployed.getPath();
+        if (path.isEmpty()) { // not "/": a server that has Duplex at its root (PayaraProcess) reports that
+            System.out.println("Arquillian reported " + deployed + " without the deployment's context root: using"
+                    + " /duplex/");
+            return "/duplex/";
+        }
+        return path;
     }
 
     /**
