@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The JDK's futures of exchanges whose attempts closed before them ({@link Attempt#unfinishedExchange()}), kept
  * until they complete. Almost all complete within milliseconds; one whose stop met the end of its body may never
- * complete, and the JDK's client counts it as a pending request for as long, which keeps its selector thread (and
- * with it the application's class loader) after an undeploy. {@link #cancelAll(Iterable)} completes them at the
- * server's stop, when no other request can be using their connections.
+ * complete, and the JDK's client counts it as a pending request for as long, which keeps its selector thread
+ * running after an undeploy, when nothing refers to the client any more (AttemptTest saw it through three
+ * collections). {@link #cancelAll(Iterable)} completes them at the server's stop, when no other request can be
+ * using their connections.
  *
  * <p>Plain loops and no callbacks: the server's stop may run this after the application's class loader has stopped
  * loading classes, so it must not need a class (a lambda's among them) that was not loaded before.
