@@ -39,7 +39,10 @@ class AttemptTest {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    /** An answer's last token and its finish chunk in one write, the body ended without {@code [DONE]}. */
+    /**
+     * An answer's last token and its finish chunk in one write, the body ended without {@code [DONE]}: with it,
+     * the attempt would decide its outcome before the body's end, and a stop after that would abort nothing.
+     */
     private static final String ANSWER = """
             data: {"choices":[{"delta":{"content":"ok"}}]}
 
