@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
@@ -57,9 +58,9 @@ final class RawWebSocket implements AutoCloseable {
 
     /**
      * Writes {@code text} as one masked text frame, in pieces of 8 KB, and stops at the first write that fails
-     * (the server closed the connection). Returns how many bytes of the payload were written.
+     * (the server closed the connection).
      */
-    int sendTextUntilClosed(String text) {
+    void sendTextUntilClosed(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] head = new byte[14];
         head[0] = (byte) 0x81;
@@ -84,7 +85,6 @@ final class RawWebSocket implements AutoCloseable {
         } catch (IOException closedMidFrame) {
             // the server closed the connection: what it sent before is still to be read
         }
-        return written;
     }
 
     /** The next frame from the server (unmasked, as servers send them). */
@@ -110,7 +110,7 @@ final class RawWebSocket implements AutoCloseable {
                     return frame.closeCode();
                 }
             }
-        } catch (EOFException | java.net.SocketException ended) {
+        } catch (EOFException | SocketException ended) {
             return -1;
         }
     }

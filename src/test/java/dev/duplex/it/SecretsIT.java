@@ -92,7 +92,7 @@ class SecretsIT extends WithServerProcess {
         }
         properties.append('\n').append(Files.readString(Path.of("server-config", "payara", "usage-log.properties")))
                 .append("java.util.logging.FileHandler.pattern=")
-                .append(usageLog.toString().replace("usage0.log", "usage%g.log")).append('\n');
+                .append(usageLog.resolveSibling("secrets-usage%g.log")).append('\n');
         Path file = Path.of("target", "secrets-logging.properties").toAbsolutePath();
         Files.writeString(file, properties, StandardCharsets.ISO_8859_1);
         return file;
