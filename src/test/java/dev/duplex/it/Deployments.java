@@ -89,16 +89,24 @@ final class Deployments {
      * The deployment's context path, with its last slash. Arquillian's Payara Micro container once injected the
      * server's bare address (its log showed no servlet found: it had read nothing of Payara Micro's servlet
      * mappings, though Payara Micro printed them), and every test of that class failed on a URI without a path.
-     * The archive is {@code duplex.war}, so its context root is {@code /duplex/}.
+     * Payara Micro deploys an archive at its name without {@code .war}, so the context root is then taken from the
+     * deployed archive's name ({@link #contextRoot}).
      */
     static String path(URL deployed) {
         String path = deployed.getPath();
         if (path.isEmpty()) { // not "/": a server that has Duplex at its root (PayaraProcess) reports that
-            System.out.println("Arquillian reported " + deployed + " without the deployment's context root: using"
-                    + " /duplex/");
-            return "/duplex/";
+            String root = contextRoot(Path.of(System.getProperty("duplex.war")));
+            System.out.println("Arquillian reported " + deployed + " without the deployment's context root: using "
+                    + root);
+            return root;
         }
         return path;
+    }
+
+    /** The context root, with both slashes, that Payara Micro gives the archive {@code war}: its name without .war. */
+    static String contextRoot(Path war) {
+        String name = war.getFileName().toString();
+        return "/" + (name.endsWith(".war") ? name.substring(0, name.length() - 4) : name) + "/";
     }
 
     /**
