@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,9 +27,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * return from the OpenID provider ({@link OidcSignIn}), remembered the same way; in both, a personal API token
  * ({@code Authorization: Bearer dpx_...}) on any request, the WebSocket handshake included; and HTTP Basic with
  * the user's password, for {@code POST /api/tokens} only (form mode: how a script gets its first token). A
- * request that is none of these reaches only the sign-in page and what it needs; the page itself is redirected
- * there (or to the provider), the API and the WebSocket answer 401 before anything else. In {@code anonymous}
- * mode nobody signs in.
+ * request that is none of these reaches only the sign-in page and what it needs (and, with Duplex at the root
+ * context, the server's own endpoints); the page itself is redirected there (or to the provider), the API and the
+ * WebSocket answer 401 before anything else. In {@code anonymous} mode nobody signs in.
  *
  * <p>Threading: stateless; the container calls it for every request.
  */
@@ -56,6 +57,15 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     @ConfigProperty(name = "duplex.limits.sign-ins-per-minute", defaultValue = "10")
     int signInsPerMinute;
 
+    /**
+     * The endpoints the server itself adds to the application at its root context: Payara registers its
+     * MicroProfile Health, Metrics and OpenAPI servlets in the web module at {@code /} (normally its own default
+     * module, Duplex's when Duplex is deployed there). They keep their own access rules, as at any other root.
+     */
+    @Inject
+    @ConfigProperty(name = "duplex.auth.container-endpoints", defaultValue = "health,metrics,openapi")
+    List<String> containerEndpoints;
+
     private final AuthMode mode = AuthMode.current();
 
     @Override
@@ -64,7 +74,10 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         if (mode == AuthMode.ANONYMOUS) {
             return context.doNothing();
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = path(request);
+        if (request.getContextPath().isEmpty() && isContainerEndpoint(path)) {
+            return context.doNothing();
+        }
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return login(context, new ApiTokenCredential(authorization.substring(7).strip()), response);
@@ -117,6 +130,25 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
             return AuthenticationStatus.SEND_FAILURE;
         }
         return AuthenticationStatus.SEND_CONTINUE;
+    }
+
+    /**
+     * The request's path within the application as the container mapped it: decoded and without dot segments, so
+     * that {@code /demo/../api/models} is judged as the {@code /api/models} it reaches, not as the raw URI reads.
+     */
+    static String path(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return info == null ? request.getServletPath() : request.getServletPath() + info;
+    }
+
+    private boolean isContainerEndpoint(String path) {
+        for (String endpoint : containerEndpoints) {
+            String root = "/" + endpoint.strip();
+            if (path.equals(root) || path.startsWith(root + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -62,7 +62,7 @@ final class PayaraProcess implements AutoCloseable {
         command.addAll(List.of(microOptions));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/models")).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/info")).build();
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .ignoreExceptionsInstanceOf(IOException.class)
