@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,31 @@ class ExampleSettingsIT extends WithServerProcess {
         assertEquals(200000, models.get("claude-sonnet").getInt("context_window"));
         assertEquals("GPT-4o mini", models.get("gpt-4o-mini").getString("display_name"));
         assertEquals("upstream", models.get("gpt-4o").getString("provider"), "duplex.upstream.models' other model");
+    }
+
+    /**
+     * api-key.asadmin's directory of secret files, at a directory of the test's instead of {@code /run/secrets}: a
+     * file named after the key, as a mounted secret or {@code echo sk-... > duplex.upstream.api-key} leaves it.
+     */
+    @Test
+    void apiKeyAsadminReadsTheKeyFromASecretFile() throws Exception {
+        String key = "sk-proj-from-a-secret-file";
+        Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
+        Files.writeString(secrets.resolve("duplex.upstream.api-key"), key + "\n");
+        Path asadmin = dataDir.resolve("api-key.asadmin");
+        String shipped = Files.readString(Path.of("server-config", "payara", "api-key.asadmin"));
+        assertTrue(shipped.contains("--directory=/run/secrets"), shipped);
+        Files.writeString(asadmin, shipped.replace("/run/secrets", secrets.toString()));
+        upstream.on("Which key?", OpenAiSse.tokens(List.of("That one."), 0));
+        server = PayaraProcess.start(PayaraProcess.freePort(), "example-api-key", Map.of(
+                "duplex.data-dir", dataDir.toString(),
+                "duplex.upstream.base-url", upstream.baseUrl(),
+                "duplex.upstream.model", "gpt-test"), "--postbootcommandfile", asadmin.toString());
+        try (WsClient client = new Browser(server.url()).connect()) {
+            client.send("{\"content\":\"Which key?\"}");
+            assertEquals("That one.", WsClient.text(client.untilTerminal()));
+        }
+        assertEquals("Bearer " + key, upstream.last("Which key?").headers.get("authorization"));
     }
 
     /**

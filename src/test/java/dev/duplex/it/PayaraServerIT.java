@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class PayaraServerIT extends WithServerProcess {
 
+    private static final String KEY = "sk-proj-from-the-alias-store";
+
     /** The start of {@code FrameBufferCheck}'s warning. */
     private static final String UNPOOLED_FRAMES = "Grizzly's memory manager is ";
 
@@ -64,6 +66,12 @@ class PayaraServerIT extends WithServerProcess {
                             + ":duplex.upstream.base-url=" + upstream.baseUrl().replace(":", "\\:")
                             + ":duplex.upstream.model=gpt-test"
                             + ":duplex.shutdown.drain-ms=1000");
+            // the provider's key in the password alias store, as api-key.asadmin tells Payara Server's operators
+            Path aliasPassword = domains.resolve("alias-password.txt");
+            Files.writeString(aliasPassword, "AS_ADMIN_ALIASPASSWORD=" + KEY + "\n");
+            asadmin(asadmin, "--port", admin, "--passwordfile", aliasPassword.toString(), "create-password-alias",
+                    "duplex.upstream.api-key");
+            Files.delete(aliasPassword);
             asadmin(asadmin, "--port", admin, "deploy", "--contextroot", "/",
                     Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());
             assertEquals(1, count(serverLog(domains), UNPOOLED_FRAMES),
@@ -105,6 +113,8 @@ class PayaraServerIT extends WithServerProcess {
                 assertEquals("Served by Grizzly.", WsClient.text(frames));
                 assertEquals("stop", WsClient.last(frames).getString("finish_reason"));
             }
+            assertEquals("Bearer " + KEY, upstream.last("Hello Payara Server").headers.get("authorization"),
+                    "the key from the password alias store");
             JsonArray messages = browser.getJson("conversations/" + conversation).getJsonArray("messages");
             assertEquals("Served by Grizzly.", messages.getJsonObject(1).getString("content"));
             assertEquals("complete", messages.getJsonObject(1).getString("status"));
