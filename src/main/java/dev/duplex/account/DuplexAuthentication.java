@@ -123,12 +123,15 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         if (path.startsWith("/api/") || path.startsWith("/ws/")) {
             return unauthorized(response, "Sign in, or send a personal API token as Authorization: Bearer.");
         }
+        // 302 to a path, not the absolute URL sendRedirect makes of it from the request's scheme: behind a proxy
+        // that ends TLS and sends no scheme the server maps, that was http on the proxy's https port
         try {
-            response.sendRedirect(mode == AuthMode.OIDC ? oidc.authorizationRedirect(request).toString()
+            response.setHeader("Location", mode == AuthMode.OIDC ? oidc.authorizationRedirect(request).toString()
                     : request.getContextPath() + "/login.html");
-        } catch (IOException e) {
+        } catch (IOException e) { // the provider's metadata could not be read
             return AuthenticationStatus.SEND_FAILURE;
         }
+        response.setStatus(HttpServletResponse.SC_FOUND);
         return AuthenticationStatus.SEND_CONTINUE;
     }
 

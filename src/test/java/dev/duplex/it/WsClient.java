@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,26 +31,29 @@ final class WsClient implements AutoCloseable {
     private final WebSocket socket;
     private volatile boolean paused;
 
-    private WsClient(URI uri, String header, String value) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
-        if (header != null) {
-            builder.header(header, value);
-        }
+    private WsClient(HttpClient http, URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(builder::header);
         socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     static WsClient connect(URI uri) {
-        return new WsClient(uri, null, null);
+        return new WsClient(HttpClient.newHttpClient(), uri, Map.of());
     }
 
     /** Connects as the browser whose identity cookie is {@code browserId}. */
     static WsClient connect(URI uri, String browserId) {
-        return new WsClient(uri, browserId == null ? null : "Cookie", "duplex_id=" + browserId);
+        return browserId == null ? connect(uri) : connectWith(uri, "Cookie", "duplex_id=" + browserId);
     }
 
     /** Connects with one more handshake header, such as a session cookie or {@code Authorization}. */
     static WsClient connectWith(URI uri, String header, String value) {
-        return new WsClient(uri, header, value);
+        return new WsClient(HttpClient.newHttpClient(), uri, Map.of(header, value));
+    }
+
+    /** Connects through {@code http} (its TLS settings), with these handshake headers. */
+    static WsClient connectWith(HttpClient http, URI uri, Map<String, String> headers) {
+        return new WsClient(http, uri, headers);
     }
 
     void send(String text) {

@@ -1,0 +1,88 @@
+package dev.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Duplex behind nginx ending TLS, as docs/operations.md sets it up: {@code server-config/nginx/duplex.conf} in
+ * front of Payara Micro started with {@code server-config/payara/reverse-proxy.asadmin}. The browser's https must
+ * reach everything Duplex makes of the request: the sign-in redirect, the session cookie's Secure flag, the
+ * WebSocket's Origin check.
+ */
+class ReverseProxyIT extends WithServerProcess {
+
+    private static final String PASSWORD = "reverse-proxy-password-1";
+
+    @Test
+    void behindNginxEndingTlsTheSignInTheCookieAndTheChatAreTheBrowsersHttps() throws Exception {
+        server = PayaraProcess.start(PayaraProcess.freePort(), "reverse-proxy", Map.of(
+                "duplex.auth.mode", "form",
+                "duplex.auth.bootstrap-password", PASSWORD,
+                "duplex.data-dir", dataDir.toString(),
+                "duplex.upstream.base-url", upstream.baseUrl(),
+                "duplex.upstream.model", "gpt-test"),
+                "--prebootcommandfile", Path.of("server-config", "payara", "reverse-proxy.asadmin").toAbsolutePath()
+                        .toString());
+        try (Nginx nginx = Nginx.start(server.port)) {
+            URI site = URI.create("https://localhost:" + nginx.port + "/");
+            CookieManager cookies = new CookieManager();
+            HttpClient browser = nginx.client(cookies);
+
+            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(site).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, page.statusCode());
+            assertEquals(site.resolve("login.html"), site.resolve(page.headers().firstValue("Location").orElse("")),
+                    "the sign-in page, on the browser's https");
+            assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("login.html")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+
+            HttpResponse<String> login = browser.send(HttpRequest.newBuilder(site.resolve("login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=admin&password="
+                            + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, login.statusCode(), login.body());
+            String setCookie = String.join("\n", login.headers().allValues("Set-Cookie"));
+            assertTrue(setCookie.contains("JSESSIONID=") && setCookie.contains("; Secure"),
+                    "the session cookie is sent back over https only: " + setCookie);
+            assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("api/models")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), "signed in");
+
+            String session = cookies.getCookieStore().get(site).stream()
+                    .filter(cookie -> cookie.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
+            URI chat = URI.create("wss://localhost:" + nginx.port + "/ws/chat");
+            HttpClient sockets = nginx.client(null);
+            upstream.on("Through the proxy", OpenAiSse.tokens(List.of("Relayed ", "over ", "TLS."), 20));
+            try (WsClient client = WsClient.connectWith(sockets, chat, Map.of("Cookie", "JSESSIONID=" + session,
+                    "Origin", "https://localhost:" + nginx.port))) {
+                client.send("{\"content\":\"Through the proxy\"}");
+                client.next("start");
+                assertEquals("Relayed over TLS.", WsClient.text(client.untilTerminal()));
+            }
+            CompletionException refused = assertThrows(CompletionException.class, () -> WsClient.connectWith(
+                    sockets, chat, Map.of("Cookie", "JSESSIONID=" + session, "Origin", "https://elsewhere.example")));
+            assertInstanceOf(WebSocketHandshakeException.class, refused.getCause(), refused.toString());
+            assertEquals(403, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode(),
+                    "another site's page, refused by the Host nginx passed on");
+            assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), "the server's own endpoints too");
+        }
+        Deployments.assertNothingLeftRunning(Deployments.metrics(server.url()), upstream);
+    }
+}
