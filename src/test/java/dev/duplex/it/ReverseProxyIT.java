@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +16,13 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Duplex behind nginx ending TLS, as docs/operations.md sets it up: {@code server-config/nginx/duplex.conf} in
@@ -29,16 +34,12 @@ class ReverseProxyIT extends WithServerProcess {
 
     private static final String PASSWORD = "reverse-proxy-password-1";
 
+    @RegisterExtension
+    static final FakeOidcProvider PROVIDER = new FakeOidcProvider();
+
     @Test
     void behindNginxEndingTlsTheSignInTheCookieAndTheChatAreTheBrowsersHttps() throws Exception {
-        server = PayaraProcess.start(PayaraProcess.freePort(), "reverse-proxy", Map.of(
-                "duplex.auth.mode", "form",
-                "duplex.auth.bootstrap-password", PASSWORD,
-                "duplex.data-dir", dataDir.toString(),
-                "duplex.upstream.base-url", upstream.baseUrl(),
-                "duplex.upstream.model", "gpt-test"),
-                "--prebootcommandfile", Path.of("server-config", "payara", "reverse-proxy.asadmin").toAbsolutePath()
-                        .toString());
+        startPayara(Map.of("duplex.auth.mode", "form", "duplex.auth.bootstrap-password", PASSWORD));
         try (Nginx nginx = Nginx.start(server.port)) {
             URI site = URI.create("https://localhost:" + nginx.port + "/");
             CookieManager cookies = new CookieManager();
@@ -84,5 +85,36 @@ class ReverseProxyIT extends WithServerProcess {
                     HttpResponse.BodyHandlers.discarding()).statusCode(), "the server's own endpoints too");
         }
         Deployments.assertNothingLeftRunning(Deployments.metrics(server.url()), upstream);
+    }
+
+    @Test
+    void behindNginxEndingTlsTheOpenIdProviderIsToldToReturnOverHttps() throws Exception {
+        startPayara(Map.of(
+                "duplex.auth.mode", "oidc",
+                "duplex.auth.oidc.provider-uri", PROVIDER.issuer(),
+                "duplex.auth.oidc.client-id", FakeOidcProvider.CLIENT_ID,
+                "duplex.auth.oidc.client-secret", FakeOidcProvider.CLIENT_SECRET));
+        try (Nginx nginx = Nginx.start(server.port)) {
+            HttpResponse<String> page = nginx.client(null).send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + nginx.port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, page.statusCode());
+            URI atProvider = URI.create(page.headers().firstValue("Location").orElse(""));
+            assertTrue(atProvider.toString().startsWith(PROVIDER.issuer()), atProvider.toString());
+            String redirectUri = Arrays.stream(atProvider.getRawQuery().split("&"))
+                    .filter(parameter -> parameter.startsWith("redirect_uri="))
+                    .map(parameter -> URLDecoder.decode(parameter.substring(13), StandardCharsets.UTF_8))
+                    .findFirst().orElseThrow(() -> new AssertionError(atProvider.toString()));
+            assertEquals("https://localhost:" + nginx.port + "/oidc/callback", redirectUri);
+        }
+    }
+
+    /** Payara Micro with {@code auth}, as docs/operations.md starts it behind a proxy. */
+    private void startPayara(Map<String, String> auth) throws IOException {
+        Map<String, String> settings = new HashMap<>(auth);
+        settings.put("duplex.data-dir", dataDir.toString());
+        settings.put("duplex.upstream.base-url", upstream.baseUrl());
+        settings.put("duplex.upstream.model", "gpt-test");
+        server = PayaraProcess.start(PayaraProcess.freePort(), "reverse-proxy", settings, "--prebootcommandfile",
+                Path.of("server-config", "payara", "reverse-proxy.asadmin").toAbsolutePath().toString());
     }
 }
