@@ -10,6 +10,9 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +87,8 @@ class PayaraServerIT extends WithServerProcess {
             Files.writeString(domains.resolve("duplex/config/logging.properties"),
                     "\n" + Files.readString(Path.of("server-config/payara/usage-log.properties")),
                     StandardOpenOption.APPEND);
+            // behind a proxy ending TLS: the command reverse-proxy.asadmin gives Payara Server's operators
+            asadmin(asadmin, concat(List.of("--port", admin), reverseProxyCommand()));
             asadmin(asadmin, concat(List.of("restart-domain"), domain));
             ProcessHandle restarted = domainProcesses(domains)
                     .filter(jvm -> jvm.pid() != domainJvm.pid() && jvm.isAlive()).findFirst().orElseThrow();
@@ -100,6 +105,8 @@ class PayaraServerIT extends WithServerProcess {
             // restart-domain returns once the admin port answers, which can be before Duplex is loaded again
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> browser.get("info").statusCode() == 200);
+            assertTrue(identityCookie(deployed, "https").contains("; Secure"), "the scheme the proxy names");
+            assertFalse(identityCookie(deployed, "http").contains("; Secure"), "http stays http");
 
             upstream.on("Hello Payara Server", OpenAiSse.tokens(List.of("Served ", "by ", "Grizzly."), 10));
             String conversation;
@@ -138,6 +145,24 @@ class PayaraServerIT extends WithServerProcess {
         // Payara Server's log names SEVERE "ERROR"; its level's value is the same in every format
         assertFalse(logged.contains("levelValue: 1000"),
                 "no SEVERE in the server's log: " + domains.resolve("duplex/logs"));
+    }
+
+    /** The asadmin command for Payara Server in reverse-proxy.asadmin's header, as its words. */
+    private static List<String> reverseProxyCommand() throws IOException {
+        String prefix = "#   asadmin ";
+        return Files.readAllLines(Path.of("server-config", "payara", "reverse-proxy.asadmin")).stream()
+                .filter(line -> line.startsWith(prefix + "set ") && line.contains("http-listener-1"))
+                .map(line -> List.of(line.substring(prefix.length()).split(" ")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Payara Server command in reverse-proxy.asadmin"));
+    }
+
+    /** The anonymous identity cookie a new browser gets from a request the proxy says came in over {@code scheme}. */
+    private static String identityCookie(URL deployed, String scheme) throws IOException, InterruptedException {
+        HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + deployed.getPort() + "/api/info"))
+                .header("X-Forwarded-Proto", scheme).build(), HttpResponse.BodyHandlers.discarding());
+        return response.headers().allValues("Set-Cookie").stream().filter(cookie -> cookie.startsWith("duplex_id="))
+                .findFirst().orElseThrow(() -> new AssertionError(response.headers().toString()));
     }
 
     /** The processes running from {@code domains}: the domain's JVM while it runs. */
