@@ -443,9 +443,7 @@ class ConversationsIT {
                 .newBuilder(java.net.URI.create("http://localhost:" + deployed.getPort() + "/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode(), ready.body());
-        JsonObject check = ((JsonObject) Browser.parse(ready.body())).getJsonArray("checks").stream()
-                .map(c -> (JsonObject) c).filter(c -> c.getString("name").equals("duplex-database"))
-                .findFirst().orElseThrow(() -> new AssertionError(ready.body()));
+        JsonObject check = Deployments.databaseCheck(ready.body());
         assertEquals("UP", check.getString("status"));
         String expected = System.getProperty("duplex.it.database", "H2");
         assertTrue(check.getJsonObject("data").getString("database").startsWith(expected), check.toString());

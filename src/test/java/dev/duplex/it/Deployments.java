@@ -255,6 +255,13 @@ final class Deployments {
         return found;
     }
 
+    /** Duplex's {@code duplex-database} check in a MicroProfile Health answer ({@code /health/ready}). */
+    static JsonObject databaseCheck(String health) {
+        return ((JsonObject) Browser.parse(health)).getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .filter(check -> check.getString("name").equals("duplex-database"))
+                .findFirst().orElseThrow(() -> new AssertionError("no duplex-database check: " + health));
+    }
+
     /** The application's metrics on the server of {@code deployed} (MicroProfile Metrics). */
     static URI metrics(URL deployed) {
         return URI.create("http://localhost:" + deployed.getPort() + "/metrics?scope=application");

@@ -3,7 +3,6 @@ package dev.duplex.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,10 +30,7 @@ class RootContextIT extends WithServerProcess {
 
         HttpResponse<String> ready = get(http, "/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
-        JsonObject database = ((JsonObject) Browser.parse(ready.body())).getJsonArray("checks").stream()
-                .map(check -> (JsonObject) check).filter(check -> check.getString("name").equals("duplex-database"))
-                .findFirst().orElseThrow(() -> new AssertionError(ready.body()));
-        assertEquals("UP", database.getString("status"));
+        assertEquals("UP", Deployments.databaseCheck(ready.body()).getString("status"));
         assertEquals(200, get(http, "/health/live").statusCode());
         assertEquals(200, get(http, "/health").statusCode());
         HttpResponse<String> metrics = get(http, "/metrics?scope=application");

@@ -271,9 +271,7 @@ class WildFlyIT {
         assertTrue(models.toString().contains("\"claude-sonnet\""), "duplex.cli's config source is read: " + models);
         String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.management("/health/ready"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
-        JsonObject database = ((JsonObject) Browser.parse(health)).getJsonArray("checks").stream()
-                .map(JsonObject.class::cast).filter(check -> check.getString("name").equals("duplex-database"))
-                .findFirst().orElseThrow(() -> new AssertionError("no duplex-database check: " + health));
+        JsonObject database = Deployments.databaseCheck(health);
         assertEquals("UP", database.getString("status"));
         assertTrue(database.getJsonObject("data").getString("database").startsWith(POSTGRESQL ? "PostgreSQL" : "H2"),
                 database.toString());
