@@ -95,6 +95,7 @@ class ExampleSettingsIT extends WithServerProcess {
             assertEquals("That one.", WsClient.text(client.untilTerminal()));
         }
         assertEquals("Bearer " + key, upstream.last("Which key?").headers.get("authorization"));
+        Deployments.assertNothingLeftRunning(Deployments.metrics(server.url()), upstream);
     }
 
     /**
