@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,12 +52,7 @@ class ReverseProxyIT extends WithServerProcess {
             assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("login.html")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
 
-            HttpResponse<String> login = browser.send(HttpRequest.newBuilder(site.resolve("login"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("username=admin&password="
-                            + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(303, login.statusCode(), login.body());
+            HttpResponse<String> login = SignedIn.postForm(browser, site, "admin", PASSWORD);
             String setCookie = String.join("\n", login.headers().allValues("Set-Cookie"));
             assertTrue(setCookie.contains("JSESSIONID=") && setCookie.contains("; Secure"),
                     "the session cookie is sent back over https only: " + setCookie);

@@ -34,15 +34,21 @@ final class SignedIn {
     static SignedIn attempt(URL deployed, String username, String password) throws Exception {
         CookieManager cookies = new CookieManager();
         HttpClient http = HttpClient.newBuilder().cookieHandler(cookies).build();
-        URI base = Deployments.base(deployed);
+        HttpResponse<String> response = postForm(http, Deployments.base(deployed), username, password);
+        return new SignedIn(http, cookies, deployed, response.headers().firstValue("Location").orElse(""),
+                String.join("; ", response.headers().allValues("Set-Cookie")));
+    }
+
+    /** The sign-in form posted to {@code base}'s {@code login} with {@code http}; it must answer 303. */
+    static HttpResponse<String> postForm(HttpClient http, URI base, String username, String password)
+            throws Exception {
         String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(303, response.statusCode(), response.body());
-        return new SignedIn(http, cookies, deployed, response.headers().firstValue("Location").orElse(""),
-                String.join("; ", response.headers().allValues("Set-Cookie")));
+        return response;
     }
 
     HttpResponse<String> get(String path) throws Exception {
