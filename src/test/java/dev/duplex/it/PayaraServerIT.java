@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * for them (the warning is not logged again). A browser chats with a real upstream on loopback, and reads the
  * conversation back, whose usage record is in its own file; the
  * server's metrics carry Duplex's gauges; Duplex undeployed while an answer streams ends and saves it and leaves
- * none of its threads; it is deployed again, and the domain stops with it; nothing logs a SEVERE.
+ * none of its threads; it is deployed again; providers.asadmin changes its models while it runs, and the domain
+ * stops with it; nothing logs a SEVERE.
  */
 class PayaraServerIT extends WithServerProcess {
 
@@ -133,6 +135,7 @@ class PayaraServerIT extends WithServerProcess {
             Deployments.assertNothingLeftRunning(Deployments.metrics(deployed), upstream);
 
             undeployWhileAnAnswerStreamsThenDeployAgain(asadmin, admin, browser, restarted);
+            providersFromTheShippedFileWithoutARestart(asadmin, admin, browser);
         } finally {
             asadmin(asadmin, concat(List.of("stop-domain"), domain));
             // stop-domain returns once the admin port is closed; the domain's JVM may still be exiting
@@ -203,6 +206,27 @@ class PayaraServerIT extends WithServerProcess {
                 Path.of(System.getProperty("duplex.war")).toAbsolutePath().toString());
         Deployments.assertSavedInterrupted(browser.getJson("conversations/" + conversation).getJsonArray("messages")
                 .getJsonObject(1), "w1 ");
+    }
+
+    /**
+     * providers.asadmin run as its header tells Payara Server's operators ({@code asadmin multimode --file}), on the
+     * running domain: the catalogue changes without a restart, and the display name with a space is whole (asadmin's
+     * own tokenizer; ExampleSettingsIT runs Payara Micro's boot-command reader on the same file).
+     */
+    private static void providersFromTheShippedFileWithoutARestart(Path asadmin, String admin, Browser browser)
+            throws IOException, InterruptedException {
+        asadmin(asadmin, "--port", admin, "multimode", "--file",
+                Path.of("server-config/payara/providers.asadmin").toAbsolutePath().toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getJson("models").getString("default_model"),
+                "gpt-4o-mini"::equals);
+        JsonObject catalogue = browser.getJson("models");
+        assertFalse(catalogue.getBoolean("demo"), catalogue.toString());
+        Map<String, String> displayNames = new TreeMap<>();
+        catalogue.getJsonArray("models").getValuesAs(JsonObject.class)
+                .forEach(model -> displayNames.put(model.getString("id"), model.getString("display_name", "")));
+        assertEquals("Claude Sonnet", displayNames.get("claude-sonnet"), "a value with a space, whole: " + catalogue);
+        assertTrue(displayNames.keySet().containsAll(List.of("claude-sonnet", "gpt-4o-mini", "llama3.2")),
+                catalogue.toString());
     }
 
     /** The server's log, rotated files included, oldest first. */
