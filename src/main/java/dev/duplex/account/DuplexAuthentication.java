@@ -1,5 +1,6 @@
 package dev.duplex.account;
 
+import dev.duplex.api.Problem;
 import dev.duplex.error.DuplexException;
 import dev.duplex.limit.MessageRate;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,23 +81,25 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         }
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return login(context, new ApiTokenCredential(authorization.substring(7).strip()), response);
+            return login(context, new ApiTokenCredential(authorization.substring(7).strip()), request,
+                    response);
         }
         if (mode == AuthMode.OIDC && path.equals(OidcSignIn.CALLBACK)) {
             return oidc.complete(request)
                     .map(who -> accounts.external(who.username(), who.admin()))
                     .map(user -> context.notifyContainerAboutLogin(user.username(),
                             AccountIdentityStore.groups(user)))
-                    .orElseGet(() -> unauthorized(response, "The sign-in at the OpenID provider did not complete."));
+                    .orElseGet(() -> unauthorized(request, response,
+                            "The sign-in at the OpenID provider did not complete."));
         }
         if (mode == AuthMode.FORM && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
                 && path.equals("/api/tokens") && "POST".equals(request.getMethod())) {
             UsernamePasswordCredential credential = basic(authorization.substring(6).strip());
             if (credential == null) {
-                return unauthorized(response, "The Basic credentials are malformed.");
+                return unauthorized(request, response, "The Basic credentials are malformed.");
             }
             Long waitMs = signInWait(credential.getCaller());
-            return waitMs != null ? tooManySignIns(response, waitMs) : login(context, credential, response);
+            return waitMs != null ? tooManySignIns(request, response, waitMs) : login(context, credential, request, response);
         }
         if (mode == AuthMode.FORM && path.equals("/login") && "POST".equals(request.getMethod())) {
             String username = request.getParameter("username");
@@ -121,7 +124,7 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
             return context.doNothing();
         }
         if (path.startsWith("/api/") || path.startsWith("/ws/")) {
-            return unauthorized(response, "Sign in, or send a personal API token as Authorization: Bearer.");
+            return unauthorized(request, response, "Sign in, or send a personal API token as Authorization: Bearer.");
         }
         // 302 to a path, not the absolute URL sendRedirect makes of it from the request's scheme: behind a proxy
         // that ends TLS and sends no scheme the server maps, that was http on the proxy's https port
@@ -167,9 +170,10 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         }
     }
 
-    private static AuthenticationStatus tooManySignIns(HttpServletResponse response, long waitMs) {
+    private static AuthenticationStatus tooManySignIns(HttpServletRequest request, HttpServletResponse response,
+                                                       long waitMs) {
         response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
-        return problem(response, 429, "rate_limited", "Too Many Requests",
+        return problem(request, response, 429, "rate_limited", "Too Many Requests",
                 "Too many sign-in attempts for this name.", ",\"retry_after_ms\":" + waitMs);
     }
 
@@ -179,10 +183,10 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     }
 
     private AuthenticationStatus login(HttpMessageContext context, Credential credential,
-                                       HttpServletResponse response) {
+                                       HttpServletRequest request, HttpServletResponse response) {
         CredentialValidationResult result = identityStores.validate(credential);
         if (result.getStatus() != CredentialValidationResult.Status.VALID) {
-            return unauthorized(response, "The token or password is not valid.");
+            return unauthorized(request, response, "The token or password is not valid.");
         }
         return context.notifyContainerAboutLogin(result.getCallerPrincipal(), result.getCallerGroups());
     }
@@ -199,27 +203,15 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     }
 
     /** 401 with an RFC 9457 problem, before the request reaches the API or the WebSocket. */
-    private static AuthenticationStatus unauthorized(HttpServletResponse response, String detail) {
+    private static AuthenticationStatus unauthorized(HttpServletRequest request, HttpServletResponse response,
+                                                     String detail) {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
-        return problem(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail, "");
+        return problem(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail, "");
     }
 
-    /**
-     * An RFC 9457 problem written before the request reaches JAX-RS (whose mapper writes the others); the texts
-     * are this class's constants, so they need no JSON escaping. {@code more} is extra members, or "".
-     */
-    private static AuthenticationStatus problem(HttpServletResponse response, int status, String code, String title,
-                                                String detail, String more) {
-        try {
-            response.setStatus(status);
-            response.setContentType("application/problem+json");
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"urn:duplex:problem:" + code + "\",\"title\":\"" + title
-                    + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\""
-                    + more + "}");
-        } catch (IOException e) {
-            // the client is gone
-        }
+    private static AuthenticationStatus problem(HttpServletRequest request, HttpServletResponse response, int status,
+                                                String code, String title, String detail, String more) {
+        Problem.write(request, response, status, code, title, detail, more);
         return AuthenticationStatus.SEND_FAILURE;
     }
 }

@@ -1,8 +1,11 @@
 package dev.duplex.api;
 
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 
 /**
  * An RFC 9457 problem detail: {@code type} names the problem ({@code urn:duplex:problem:<code>}, the same stable
@@ -16,5 +19,38 @@ public record Problem(String type, String title, int status, String detail, Stri
     static Response response(int status, String code, String title, String detail) {
         return Response.status(status).type(MEDIA_TYPE)
                 .entity(new Problem("urn:duplex:problem:" + code, title, status, detail, code)).build();
+    }
+
+    /** The request attribute that holds a problem {@link #write} wrote, for {@link ProblemErrorPage}. */
+    static final String ATTRIBUTE = "dev.duplex.problem";
+
+    /**
+     * A problem written on a servlet response, for a request refused before it reaches JAX-RS (whose mapper writes
+     * the others), and kept on the request for {@link ProblemErrorPage} (WildFly replaces the body of a refused
+     * sign-in with its error page). The texts are the callers' constants, so they need no JSON escaping;
+     * {@code more} is extra members, or "".
+     */
+    public static void write(HttpServletRequest request, HttpServletResponse response, int status, String code,
+                             String title, String detail, String more) {
+        String json = json(status, code, title, detail, more);
+        request.setAttribute(ATTRIBUTE, json);
+        response.setStatus(status);
+        writeBody(response, json);
+    }
+
+    /** The problem as JSON text; the texts must need no escaping. */
+    static String json(int status, String code, String title, String detail, String more) {
+        return "{\"type\":\"urn:duplex:problem:" + code + "\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"" + more + "}";
+    }
+
+    static void writeBody(HttpServletResponse response, String json) {
+        response.setContentType("application/problem+json");
+        response.setCharacterEncoding("UTF-8");
+        try {
+            response.getWriter().write(json);
+        } catch (IOException e) {
+            // the client is gone
+        }
     }
 }

@@ -12,11 +12,10 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The chat WebSocket's handshake. Refuses (403, before the upgrade) a handshake from a page of another origin
- * ({@link OriginPolicy}), then puts the owner into the session's user properties: the signed-in user (the
+ * The chat WebSocket's handshake. Refuses a handshake from a page of another origin ({@link OriginPolicy}; the
+ * {@code HandshakeOriginCheck} filter has refused it already, with Duplex's own 403), then puts the owner into the session's user properties: the signed-in user (the
  * container authenticated the handshake's HTTP request), or in anonymous mode the browser's identity (the
  * {@code duplex_id} cookie; a handshake without one gets a new identity, for this connection only). Jakarta
  * WebSocket 2.1 makes the user properties seen here a per-connection copy, so concurrent handshakes never mix
@@ -60,9 +59,7 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
 
     @Override
     public boolean checkOrigin(String origin) {
-        List<String> configured = ConfigProvider.getConfig()
-                .getOptionalValues(OriginPolicy.ALLOWED_ORIGINS, String.class).orElse(List.of());
-        return OriginPolicy.allowed(origin, origin == null || !configured.isEmpty() ? null : host(), configured);
+        return OriginPolicy.allowed(origin, ChatHandshake::host);
     }
 
     @Override

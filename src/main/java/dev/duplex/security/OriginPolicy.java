@@ -3,6 +3,8 @@ package dev.duplex.security;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Which pages may open the chat WebSocket, against cross-site WebSocket hijacking (a page of another site using
@@ -16,6 +18,13 @@ public final class OriginPolicy {
     public static final String ALLOWED_ORIGINS = "duplex.ws.allowed-origins";
 
     private OriginPolicy() {
+    }
+
+    /** {@code origin} judged with the configured origins, or, when none is, with the request's {@code host}. */
+    public static boolean allowed(String origin, Supplier<String> host) {
+        List<String> configured = ConfigProvider.getConfig().getOptionalValues(ALLOWED_ORIGINS, String.class)
+                .orElse(List.of());
+        return allowed(origin, origin == null || !configured.isEmpty() ? null : host.get(), configured);
     }
 
     public static boolean allowed(String origin, String host, List<String> configured) {

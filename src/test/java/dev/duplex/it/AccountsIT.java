@@ -3,7 +3,6 @@ package dev.duplex.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -12,12 +11,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -79,8 +76,7 @@ class AccountsIT {
         assertEquals("unauthorized", ((JsonObject) Browser.parse(api.body())).getString("code"));
         assertEquals(401, anonymous.send(get("api/models").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
 
-        CompletionException refused = assertThrows(CompletionException.class, () -> WsClient.connect(chat()));
-        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        WsClient.refused(401, "unauthorized", () -> WsClient.connect(chat()));
 
         HttpResponse<String> login = anonymous.send(get("login.html").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, login.statusCode());
@@ -197,9 +193,7 @@ class AccountsIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode());
         assertEquals(401, script.send(get("api/conversations").header("Authorization", "Bearer " + value).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "revoked");
-        CompletionException refused = assertThrows(CompletionException.class,
-                () -> WsClient.connectWith(chat(), "Authorization", "Bearer " + value));
-        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        WsClient.refused(401, "unauthorized", () -> WsClient.connectWith(chat(), "Authorization", "Bearer " + value));
     }
 
     @Test

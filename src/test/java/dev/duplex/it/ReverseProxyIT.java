@@ -1,25 +1,18 @@
 package dev.duplex.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,42 +33,9 @@ class ReverseProxyIT extends WithServerProcess {
     void behindNginxEndingTlsTheSignInTheCookieAndTheChatAreTheBrowsersHttps() throws Exception {
         startPayara(Map.of("duplex.auth.mode", "form", "duplex.auth.bootstrap-password", PASSWORD));
         try (Nginx nginx = Nginx.start(server.port)) {
-            URI site = URI.create("https://localhost:" + nginx.port + "/");
-            CookieManager cookies = new CookieManager();
-            HttpClient browser = nginx.client(cookies);
-
-            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(site).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(302, page.statusCode());
-            assertEquals(site.resolve("login.html"), site.resolve(page.headers().firstValue("Location").orElse("")),
-                    "the sign-in page, on the browser's https");
-            assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("login.html")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
-
-            HttpResponse<String> login = SignedIn.postForm(browser, site, "admin", PASSWORD);
-            String setCookie = String.join("\n", login.headers().allValues("Set-Cookie"));
-            assertTrue(setCookie.contains("JSESSIONID=") && setCookie.contains("; Secure"),
-                    "the session cookie is sent back over https only: " + setCookie);
-            assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("api/models")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode(), "signed in");
-
-            String session = cookies.getCookieStore().get(site).stream()
-                    .filter(cookie -> cookie.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
-            URI chat = URI.create("wss://localhost:" + nginx.port + "/ws/chat");
-            HttpClient sockets = nginx.client(null);
-            upstream.on("Through the proxy", OpenAiSse.tokens(List.of("Relayed ", "over ", "TLS."), 20));
-            try (WsClient client = WsClient.connectWith(sockets, chat, Map.of("Cookie", "JSESSIONID=" + session,
-                    "Origin", "https://localhost:" + nginx.port))) {
-                client.send("{\"content\":\"Through the proxy\"}");
-                client.next("start");
-                assertEquals("Relayed over TLS.", WsClient.text(client.untilTerminal()));
-            }
-            CompletionException refused = assertThrows(CompletionException.class, () -> WsClient.connectWith(
-                    sockets, chat, Map.of("Cookie", "JSESSIONID=" + session, "Origin", "https://elsewhere.example")));
-            assertInstanceOf(WebSocketHandshakeException.class, refused.getCause(), refused.toString());
-            assertEquals(403, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode(),
-                    "another site's page, refused by the Host nginx passed on");
-            assertEquals(200, browser.send(HttpRequest.newBuilder(site.resolve("health/ready")).build(),
+            BehindNginx.assertTheBrowsersHttpsReachesDuplex(nginx, "/", "admin", PASSWORD, upstream);
+            assertEquals(200, nginx.client(null).send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + nginx.port + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode(), "the server's own endpoints too");
         }
         Deployments.assertNothingLeftRunning(Deployments.metrics(server.url()), upstream);

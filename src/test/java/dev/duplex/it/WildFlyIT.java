@@ -3,7 +3,6 @@ package dev.duplex.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
@@ -12,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,8 +32,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Duplex on WildFly, set up as docs/operations.md tells an operator: the server's standalone-microprofile
- * configuration, {@code server-config/wildfly/duplex.cli}, {@code metrics.cli} and {@code usage-log.cli} applied
- * with the CLI, the WAR deployed (at {@code /duplex}). A client signs in with the form, chats over WildFly's
+ * configuration, {@code server-config/wildfly/duplex.cli}, {@code metrics.cli}, {@code usage-log.cli} and
+ * {@code reverse-proxy.cli} applied with the CLI, the WAR deployed (at {@code /duplex}). A client signs in with the form, chats over WildFly's
  * WebSocket with a real upstream on loopback, cancels, and reads its conversation back over REST, and the answer's
  * usage record is in its own file; Chromium does the same through the page; Duplex is
  * undeployed, then the server stopped, each in the middle of an answer. The build's PostgreSQL run applies {@code postgresql.cli} too, with anonymous
@@ -68,6 +66,7 @@ class WildFlyIT {
         server.cli(Path.of("server-config/wildfly/duplex.cli"), Path.of("."));
         server.cli(Path.of("server-config/wildfly/metrics.cli"), Path.of("."));
         server.cli(Path.of("server-config/wildfly/usage-log.cli"), Path.of("."));
+        server.cli(Path.of("server-config/wildfly/reverse-proxy.cli"), Path.of("."));
         if (POSTGRESQL) {
             server.removeModule("org.postgresql");
             server.cli(Path.of("server-config/wildfly/postgresql.cli"), Path.of("target")); // the driver is there
@@ -307,6 +306,18 @@ class WildFlyIT {
         }
     }
 
+    /** Behind nginx ending TLS, with the shipped site file and reverse-proxy.cli: what ReverseProxyIT checks of Payara. */
+    @Test
+    void behindNginxEndingTlsTheSignInTheCookieAndTheChatAreTheBrowsersHttps() throws Exception {
+        if (POSTGRESQL) {
+            return; // anonymous browsers there
+        }
+        try (Nginx nginx = Nginx.start(server.url().getPort())) {
+            BehindNginx.assertTheBrowsersHttpsReachesDuplex(nginx, server.url().getPath(), "root", ADMIN_PASSWORD,
+                    UPSTREAM);
+        }
+    }
+
     @Test
     void aBrowserThatHasNotSignedInIsRefused() throws Exception {
         if (POSTGRESQL) {
@@ -315,9 +326,11 @@ class WildFlyIT {
         HttpResponse<String> me = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 Deployments.base(server.url()).resolve("api/me")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, me.statusCode(), me.body());
-        CompletionException refused = assertThrows(CompletionException.class,
-                () -> WsClient.connect(Deployments.chat(server.url())));
-        assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        assertEquals("application/problem+json", me.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        JsonObject problem = (JsonObject) Browser.parse(me.body());
+        assertEquals("unauthorized", problem.getString("code"), "the sign-in's problem, not Undertow's error page");
+        assertTrue(problem.getString("detail").startsWith("Sign in, or send a personal API token"), me.body());
+        WsClient.refused(401, "unauthorized", () -> WsClient.connect(Deployments.chat(server.url())));
     }
 
     private static WsClient connect() {

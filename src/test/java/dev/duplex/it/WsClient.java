@@ -1,7 +1,9 @@
 package dev.duplex.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -9,7 +11,9 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.function.Executable;
 
 /** A real WebSocket client (the JDK's) that queues every frame the server sends, parsed as JSON. */
 final class WsClient implements AutoCloseable {
@@ -130,6 +136,22 @@ final class WsClient implements AutoCloseable {
                     .join();
         }
         socket.abort();
+    }
+
+    /**
+     * The problem (RFC 9457) a handshake was refused with before the upgrade, its HTTP status {@code status} and its
+     * {@code code} member {@code code} checked.
+     */
+    static JsonObject refused(int status, String code, Executable handshake) {
+        CompletionException refused = assertThrows(CompletionException.class, handshake);
+        assertInstanceOf(WebSocketHandshakeException.class, refused.getCause(), refused.toString());
+        HttpResponse<?> response = ((WebSocketHandshakeException) refused.getCause()).getResponse();
+        assertEquals(status, response.statusCode(), String.valueOf(response.body()));
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse("")
+                .split(";")[0], response.headers().toString());
+        JsonObject problem = (JsonObject) Browser.parse((String) response.body());
+        assertEquals(code, problem.getString("code"), problem.toString());
+        return problem;
     }
 
     static <T> T last(List<T> items) {
