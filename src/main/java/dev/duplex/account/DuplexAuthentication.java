@@ -99,7 +99,8 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
                 return unauthorized(request, response, "The Basic credentials are malformed.");
             }
             Long waitMs = signInWait(credential.getCaller());
-            return waitMs != null ? tooManySignIns(request, response, waitMs) : login(context, credential, request, response);
+            return waitMs != null ? tooManySignIns(request, response, waitMs)
+                    : login(context, credential, request, response);
         }
         if (mode == AuthMode.FORM && path.equals("/login") && "POST".equals(request.getMethod())) {
             String username = request.getParameter("username");
@@ -206,7 +207,8 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     private static AuthenticationStatus unauthorized(HttpServletRequest request, HttpServletResponse response,
                                                      String detail) {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
-        return problem(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail, "");
+        return problem(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail,
+                "");
     }
 
     private static AuthenticationStatus problem(HttpServletRequest request, HttpServletResponse response, int status,

@@ -15,11 +15,11 @@ import java.util.logging.Logger;
 
 /**
  * The chat WebSocket's handshake. Refuses a handshake from a page of another origin ({@link OriginPolicy}; the
- * {@code HandshakeOriginCheck} filter has refused it already, with Duplex's own 403), then puts the owner into the session's user properties: the signed-in user (the
- * container authenticated the handshake's HTTP request), or in anonymous mode the browser's identity (the
- * {@code duplex_id} cookie; a handshake without one gets a new identity, for this connection only). Jakarta
- * WebSocket 2.1 makes the user properties seen here a per-connection copy, so concurrent handshakes never mix
- * identities.
+ * {@code HandshakeOriginCheck} filter has refused it already, with Duplex's own 403), then puts the owner into the
+ * session's user properties: the signed-in user (the container authenticated the handshake's HTTP request), or in
+ * anonymous mode the browser's identity (the {@code duplex_id} cookie; a handshake without one gets a new identity,
+ * for this connection only). Jakarta WebSocket 2.1 makes the user properties seen here a per-connection copy, so
+ * concurrent handshakes never mix identities.
  *
  * <p>It also makes each connection's {@link ChatEndpoint} ({@link #getEndpointInstance}).
  *

@@ -50,6 +50,16 @@ final class Browser {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Any request to {@code /api/path}, with a JSON body when {@code json} is not null. */
+    HttpResponse<String> send(String method, String path, String json) {
+        HttpRequest.Builder request = request(path);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     JsonObject getJson(String path) {
         HttpResponse<String> response = get(path);
         if (response.statusCode() != 200) {

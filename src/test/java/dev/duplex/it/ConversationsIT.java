@@ -322,14 +322,14 @@ class ConversationsIT {
                 browser.get("conversations/" + penguins + "/export?format=json").body());
         assertEquals(2, json.getJsonArray("messages").size());
 
-        assertProblem(browser.get("conversations/" + penguins + "/export?format=pdf"), 400, "invalid_frame");
-        assertProblem(browser.get("conversations?limit=0"), 400, "invalid_frame");
-        assertProblem(browser.patch("conversations/" + penguins, "{\"title\":\"  \"}"), 400, "invalid_frame");
-        assertProblem(browser.patch("conversations/" + penguins, "not json"), 400, "bad_request");
-        assertProblem(browser.get("conversations/no-such-id"), 404, "conversation_not_found");
+        Deployments.assertProblem(browser.get("conversations/" + penguins + "/export?format=pdf"), 400, "invalid_frame");
+        Deployments.assertProblem(browser.get("conversations?limit=0"), 400, "invalid_frame");
+        Deployments.assertProblem(browser.patch("conversations/" + penguins, "{\"title\":\"  \"}"), 400, "invalid_frame");
+        Deployments.assertProblem(browser.patch("conversations/" + penguins, "not json"), 400, "bad_request");
+        Deployments.assertProblem(browser.get("conversations/no-such-id"), 404, "conversation_not_found");
 
         assertEquals(204, browser.delete("conversations/" + penguins).statusCode());
-        assertProblem(browser.get("conversations/" + penguins), 404, "conversation_not_found");
+        Deployments.assertProblem(browser.get("conversations/" + penguins), 404, "conversation_not_found");
         assertEquals(List.of(tea), ids(browser.getJson("conversations").getJsonArray("conversations")));
     }
 
@@ -457,14 +457,6 @@ class ConversationsIT {
                     .getString("type"));
             return conversation;
         }
-    }
-
-    private static void assertProblem(HttpResponse<String> response, int status, String code) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
-        JsonObject problem = (JsonObject) Browser.parse(response.body());
-        assertEquals(code, problem.getString("code"), response.body());
-        assertEquals("urn:duplex:problem:" + code, problem.getString("type"));
     }
 
     private static List<String> ids(JsonArray conversations) {

@@ -220,6 +220,15 @@ final class Deployments {
      * {@code answer} (a stored message) was cut by the server's stop or undeploy: saved as interrupted with its text
      * so far, which starts with {@code textStart}, and the {@code shutting_down} error.
      */
+    /** An RFC 9457 problem of Duplex's: its status, media type, code and type. */
+    static void assertProblem(HttpResponse<String> response, int status, String code) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""));
+        JsonObject problem = (JsonObject) Browser.parse(response.body());
+        assertEquals(code, problem.getString("code"), response.body());
+        assertEquals("urn:duplex:problem:" + code, problem.getString("type"));
+    }
+
     static void assertSavedInterrupted(JsonObject answer, String textStart) {
         assertEquals("interrupted", answer.getString("status"), answer.toString());
         assertTrue(answer.getString("content").startsWith(textStart), answer.toString());

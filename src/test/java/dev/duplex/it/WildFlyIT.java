@@ -333,6 +333,20 @@ class WildFlyIT {
         WsClient.refused(401, "unauthorized", () -> WsClient.connect(Deployments.chat(server.url())));
     }
 
+    /** The REST API's errors are Duplex's problems on RESTEasy too, not WildFly's own pages. */
+    @Test
+    void restErrorsAreDuplexsProblemsOnWildFlyToo() throws Exception {
+        Deployments.assertProblem(api("PATCH", "conversations/no-such-id", "not json"), 400, "bad_request");
+        Deployments.assertProblem(api("GET", "conversations/no-such-id", null), 404, "conversation_not_found");
+        Deployments.assertProblem(api("GET", "conversations?limit=0", null), 400, "invalid_frame");
+        Deployments.assertProblem(api("GET", "no-such-resource", null), 404, "not_found");
+        Deployments.assertProblem(api("DELETE", "models", null), 405, "method_not_allowed");
+    }
+
+    private static HttpResponse<String> api(String method, String apiPath, String json) throws Exception {
+        return POSTGRESQL ? browser.send(method, apiPath, json) : admin.send(method, "api/" + apiPath, json);
+    }
+
     private static WsClient connect() {
         return POSTGRESQL ? browser.connect() : admin.connect();
     }
