@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Duplex behind nginx ending TLS, as docs/operations.md sets it up: {@code server-config/nginx/duplex.conf} in
@@ -34,6 +36,7 @@ class ReverseProxyIT extends WithServerProcess {
         startPayara(Map.of("duplex.auth.mode", "form", "duplex.auth.bootstrap-password", PASSWORD));
         try (Nginx nginx = Nginx.start(server.port)) {
             BehindNginx.assertTheBrowsersHttpsReachesDuplex(nginx, "/", "admin", PASSWORD, upstream);
+            theRealPageSignsInAndStreamsOverHttps(nginx);
             assertEquals(200, nginx.client(null).send(HttpRequest.newBuilder(
                     URI.create("https://localhost:" + nginx.port + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode(), "the server's own endpoints too");
@@ -59,6 +62,25 @@ class ReverseProxyIT extends WithServerProcess {
                     .map(parameter -> URLDecoder.decode(parameter.substring(13), StandardCharsets.UTF_8))
                     .findFirst().orElseThrow(() -> new AssertionError(atProvider.toString()));
             assertEquals("https://localhost:" + nginx.port + "/oidc/callback", redirectUri);
+        }
+    }
+
+    /**
+     * Chromium on nginx's https (its certificate, made for the test, accepted): the sign-in page, the Secure
+     * session cookie a browser keeps only over https, the page's Content-Security-Policy allowing its wss://
+     * connection, and an answer streamed into the page.
+     */
+    private void theRealPageSignsInAndStreamsOverHttps(Nginx nginx) throws Exception {
+        upstream.on("From the page through the proxy", OpenAiSse.tokens(List.of("Paged ", "over ", "wss."), 5));
+        ChromeDriver browser = Chromium.start("--ignore-certificate-errors");
+        try {
+            browser.get("https://localhost:" + nginx.port + "/");
+            Chromium.signIn(browser, "admin", PASSWORD);
+            assertEquals("Paged over wss.", Chromium.ask(browser, "From the page through the proxy"));
+            assertTrue(browser.manage().getCookieNamed("JSESSIONID").isSecure());
+            assertEquals("https://localhost:" + nginx.port + "/", browser.getCurrentUrl().replaceAll("#.*", ""));
+        } finally {
+            browser.quit();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.duplex.it;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +23,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -229,20 +224,9 @@ class WildFlyIT {
         try {
             browser.get(Deployments.base(server.url()).toString());
             if (!POSTGRESQL) {
-                await().until(() -> browser.getCurrentUrl().endsWith("/duplex/login.html"));
-                browser.findElement(By.id("username")).sendKeys("root");
-                browser.findElement(By.id("password")).sendKeys(ADMIN_PASSWORD);
-                browser.findElement(By.id("sign-in")).click();
+                Chromium.signIn(browser, "root", ADMIN_PASSWORD);
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
-                    browser.findElement(By.id("connection-text")).getAttribute("data-state")));
-            WebElement input = browser.findElement(By.id("input"));
-            input.sendKeys("from the page on WildFly");
-            input.sendKeys(Keys.ENTER);
-            await().atMost(Duration.ofSeconds(20)).until(() -> browser
-                    .findElements(By.cssSelector("li.turn.assistant[data-state=done]")).size() == 1);
-            assertEquals("Paged through Undertow.",
-                    browser.findElement(By.cssSelector("li.turn.assistant .content")).getText());
+            assertEquals("Paged through Undertow.", Chromium.ask(browser, "from the page on WildFly"));
         } finally {
             browser.quit();
         }
