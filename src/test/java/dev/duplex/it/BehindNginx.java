@@ -22,8 +22,11 @@ final class BehindNginx {
     private BehindNginx() {
     }
 
-    /** Signs in with the form through {@code nginx} to Duplex at {@code contextPath} (ending in /) and chats. */
-    static void assertTheBrowsersHttpsReachesDuplex(Nginx nginx, String contextPath, String username, String password,
+    /**
+     * Signs in with the form through {@code nginx} to Duplex at {@code contextPath} (ending in /) and chats; the
+     * session's id.
+     */
+    static String assertTheBrowsersHttpsReachesDuplex(Nginx nginx, String contextPath, String username, String password,
             FakeUpstream upstream) throws Exception {
         URI site = URI.create("https://localhost:" + nginx.port + contextPath);
         CookieManager cookies = new CookieManager();
@@ -59,5 +62,6 @@ final class BehindNginx {
         // another site's page, refused by the Host nginx passed on
         WsClient.refused(403, "origin_not_allowed", () -> WsClient.connectWith(
                 sockets, chat, Map.of("Cookie", "JSESSIONID=" + session, "Origin", "https://elsewhere.example")));
+        return session;
     }
 }
