@@ -36,9 +36,15 @@ const sidebar = new Sidebar({
 const socket = new ReconnectingSocket(socketUrl(), {
     onFrame: handleFrame,
     onStatus: showConnection,
-    onOpen: resumeCurrent,
-    onDrop: () => {
+    onOpen: () => {
+        $('connection-refused').hidden = true;
+        resumeCurrent();
+    },
+    onDrop: failedOpens => {
         checkSignedIn();
+        if (failedOpens >= 3) {
+            checkConnectionRefused();
+        }
         // the answer goes on on the server: resumed after the last token received once reconnected
         if (current) {
             current.resuming = true;
@@ -69,6 +75,21 @@ async function checkSignedIn() {
         }
     } catch {
         // offline: the connection status says so already
+    }
+}
+
+/**
+ * The live connection has failed to open three times in a row: when the server answers HTTP all the same, it (or a
+ * proxy in front of it) refuses the WebSocket, which a page cannot otherwise tell from a server that is down.
+ */
+async function checkConnectionRefused() {
+    try {
+        const response = await fetch(new URL('api/info', document.baseURI));
+        if (response.ok && !socket.open) {
+            $('connection-refused').hidden = false;
+        }
+    } catch {
+        // the server is not reachable: the connection status says so already
     }
 }
 

@@ -1,5 +1,6 @@
 // One WebSocket to /ws/chat that reconnects by itself: exponential backoff with jitter, a visible countdown,
-// and a "reconnect now" button. It never gives up; it keeps saying what it is doing.
+// and a "reconnect now" button. It never gives up; it keeps saying what it is doing. onDrop is told how many
+// times in a row the socket closed without having opened (a refused handshake, or no server at all).
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30000;
 
@@ -11,6 +12,7 @@ export class ReconnectingSocket {
         this.onOpen = onOpen;
         this.onDrop = onDrop;
         this.attempt = 0;
+        this.failedOpens = 0;
         this.ws = null;
         this.timer = null;
     }
@@ -21,8 +23,11 @@ export class ReconnectingSocket {
         this.onStatus('connecting');
         const ws = new WebSocket(this.url);
         this.ws = ws;
+        let opened = false;
         ws.onopen = () => {
+            opened = true;
             this.attempt = 0;
+            this.failedOpens = 0;
             this.onStatus('open');
             this.onOpen();
         };
@@ -40,7 +45,8 @@ export class ReconnectingSocket {
                 return;
             }
             this.ws = null;
-            this.onDrop();
+            this.failedOpens = opened ? 0 : this.failedOpens + 1;
+            this.onDrop(this.failedOpens);
             this.scheduleReconnect();
         };
     }

@@ -8,6 +8,9 @@ const STRINGS = {
             + 'An operator sets duplex.upstream.base-url to use a real model.',
         connecting: 'Connecting…', connected: 'Connected', reconnectIn: s => `Disconnected: reconnecting in ${s} s`,
         notConnected: 'Not connected: your message was kept, send it again once connected.',
+        connectionRefused: 'This server answers, but refuses the live connection the chat needs. If it is behind a '
+            + 'proxy, the proxy may not pass WebSockets on, or may pass on a Host without the port: please tell the '
+            + "server's administrator. Still trying…",
         stopped: 'Stopped', cutOff: 'Cut off: the model reached its length limit', done: 'Done',
         resuming: 'Connection lost: the answer continues once reconnected…',
         username: 'Username', password: 'Password', signIn: 'Sign in', signOut: 'Sign out',
@@ -37,6 +40,8 @@ const STRINGS = {
         connecting: 'กำลังเชื่อมต่อ…', connected: 'เชื่อมต่อแล้ว',
         reconnectIn: s => `การเชื่อมต่อหลุด: จะเชื่อมต่อใหม่ใน ${s} วินาที`,
         notConnected: 'ยังไม่ได้เชื่อมต่อ: ข้อความของคุณยังอยู่ ส่งอีกครั้งเมื่อเชื่อมต่อแล้ว',
+        connectionRefused: 'เซิร์ฟเวอร์ตอบกลับ แต่ปฏิเสธการเชื่อมต่อสดที่แชตต้องใช้ หากอยู่หลังพร็อกซี พร็อกซีอาจไม่ส่งต่อ '
+            + 'WebSocket หรือส่งต่อ Host โดยไม่มีพอร์ต: โปรดแจ้งผู้ดูแลเซิร์ฟเวอร์ กำลังลองต่อไป…',
         stopped: 'หยุดแล้ว', cutOff: 'ถูกตัด: โมเดลตอบถึงความยาวสูงสุด', done: 'เสร็จแล้ว',
         resuming: 'การเชื่อมต่อหลุด: คำตอบจะตอบต่อเมื่อเชื่อมต่อใหม่…',
         username: 'ชื่อผู้ใช้', password: 'รหัสผ่าน', signIn: 'เข้าสู่ระบบ', signOut: 'ออกจากระบบ',

@@ -42,12 +42,17 @@ final class Nginx implements AutoCloseable {
     }
 
     static Nginx start(int backendPort) throws IOException, InterruptedException {
+        return start(backendPort, Map.of());
+    }
+
+    /** With {@code changes} made to the shipped site too (each text must be there): a proxy set up otherwise. */
+    static Nginx start(int backendPort, Map<String, String> changes) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "nginx-");
         AdminTool.run(directory, Map.of(), List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                 "-keyout", "key.pem", "-out", "cert.pem", "-days", "2", "-subj", "/CN=localhost",
                 "-addext", "subjectAltName=DNS:localhost"));
         int port = PayaraProcess.freePort();
-        String site = replaced(Files.readString(SHIPPED), Map.of(
+        String site = replaced(replaced(Files.readString(SHIPPED), changes), Map.of(
                 "listen 443 ssl;", "listen 127.0.0.1:" + port + " ssl;",
                 "/etc/ssl/certs/chat.example.com.pem", directory.resolve("cert.pem").toString(),
                 "/etc/ssl/private/chat.example.com.key", directory.resolve("key.pem").toString(),

@@ -1,6 +1,8 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +20,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -44,6 +49,34 @@ class ReverseProxyIT extends WithServerProcess {
                     HttpResponse.BodyHandlers.discarding()).statusCode(), "the server's own endpoints too");
         }
         Deployments.assertNothingLeftRunning(Deployments.metrics(server.url()), upstream);
+    }
+
+    /**
+     * The likeliest mistake in a proxy's set-up: nginx passing on {@code $host}, which drops the browser's port, where
+     * the shipped site has {@code $http_host}. The page loads and signs in, but every handshake is refused; the page
+     * says that the server answers and refuses its live connection, and the server's log names the Host it got.
+     */
+    @Test
+    void behindAProxyThatDropsThePortThePageAndTheLogSayWhyTheChatCannotConnect() throws Exception {
+        startPayara(Map.of("duplex.auth.mode", "form", "duplex.auth.bootstrap-password", PASSWORD));
+        try (Nginx nginx = Nginx.start(server.port,
+                Map.of("proxy_set_header Host $http_host;", "proxy_set_header Host $host;"))) {
+            ChromeDriver browser = Chromium.start("--ignore-certificate-errors");
+            try {
+                browser.get("https://localhost:" + nginx.port + "/");
+                Chromium.signIn(browser, "admin", PASSWORD);
+                WebElement refused = browser.findElement(By.id("connection-refused"));
+                await().atMost(Duration.ofSeconds(30)).until(refused::isDisplayed);
+                assertTrue(refused.getText().startsWith("This server answers, but refuses the live connection"),
+                        refused.getText());
+                assertFalse("open".equals(browser.findElement(By.id("connection-text")).getAttribute("data-state")));
+            } finally {
+                browser.quit();
+            }
+        }
+        String log = server.logText();
+        assertTrue(log.contains("Refused a chat WebSocket handshake from a page at \"https://localhost:"), log);
+        assertTrue(log.contains("this request's Host is \"localhost\""), "the Host without the port: " + log);
     }
 
     @Test
