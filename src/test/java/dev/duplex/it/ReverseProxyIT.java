@@ -77,6 +77,7 @@ class ReverseProxyIT extends WithServerProcess {
         String log = server.logText();
         assertTrue(log.contains("Refused a chat WebSocket handshake from a page at \"https://localhost:"), log);
         assertTrue(log.contains("this request's Host is \"localhost\""), "the Host without the port: " + log);
+        Deployments.assertNothingLeftRunning(Deployments.metrics(server.url()), upstream);
     }
 
     @Test
