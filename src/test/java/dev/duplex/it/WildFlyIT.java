@@ -317,6 +317,30 @@ class WildFlyIT {
         WsClient.refused(401, "unauthorized", () -> WsClient.connect(Deployments.chat(server.url())));
     }
 
+    /**
+     * Bad frames over Undertow's WebSocket: a binary frame gets {@code invalid_frame} and 1003, a frame over
+     * {@code duplex.ws.max-frame-bytes} (65536, duplex.cli's) 1009; another connection's answer streams on.
+     */
+    @Test
+    void aBinaryFrameClosesWith1003AndAnOversizeOneWith1009WhileAnotherAnswerStreams() throws Exception {
+        List<String> tokens = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "u" + i + " ").toList();
+        UPSTREAM.on("bystander on WildFly", OpenAiSse.tokens(tokens, 10));
+        try (WsClient bystander = connect()) {
+            bystander.send("{\"content\":\"bystander on WildFly\"}");
+            bystander.next("start");
+            try (WsClient binary = connect()) {
+                binary.sendBinary(new byte[] {1, 2, 3});
+                assertEquals("invalid_frame", binary.next("error").getString("code"));
+                assertEquals(1003, binary.awaitCloseCode());
+            }
+            try (WsClient oversize = connect()) {
+                oversize.send("{\"content\":\"" + "x".repeat(70_000) + "\"}");
+                assertEquals(1009, oversize.awaitCloseCode());
+            }
+            assertEquals(String.join("", tokens), WsClient.text(bystander.untilTerminal()));
+        }
+    }
+
     /** The REST API's errors are Duplex's problems on RESTEasy too, not WildFly's own pages. */
     @Test
     void restErrorsAreDuplexsProblemsOnWildFlyToo() throws Exception {
