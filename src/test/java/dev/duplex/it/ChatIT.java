@@ -388,9 +388,7 @@ class ChatIT {
             bystander.next("start");
 
             try (WsClient binary = connect()) {
-                binary.sendBinary(new byte[] {1, 2, 3});
-                assertEquals("invalid_frame", binary.next("error").getString("code"));
-                assertEquals(1003, binary.awaitCloseCode());
+                binary.assertBinaryFrameRefused();
             }
             try (WsClient oversize = connect()) {
                 oversize.send("{\"content\":\"" + "ก".repeat(1400) + "\"}");

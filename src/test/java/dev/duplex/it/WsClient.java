@@ -154,6 +154,13 @@ final class WsClient implements AutoCloseable {
         return problem;
     }
 
+    /** Sends a binary frame, which the chat protocol has none of: {@code invalid_frame}, then close code 1003. */
+    void assertBinaryFrameRefused() throws Exception {
+        sendBinary(new byte[] {1, 2, 3});
+        assertEquals("invalid_frame", next("error").getString("code"));
+        assertEquals(1003, awaitCloseCode());
+    }
+
     static <T> T last(List<T> items) {
         return items.get(items.size() - 1);
     }
