@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -66,6 +67,8 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     @Inject
     @ConfigProperty(name = "duplex.auth.container-endpoints", defaultValue = "health,metrics,openapi")
     List<String> containerEndpoints;
+
+    private static final Logger LOG = Logger.getLogger(DuplexAuthentication.class.getName());
 
     private final AuthMode mode = AuthMode.current();
 
@@ -132,8 +135,11 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
         try {
             response.setHeader("Location", mode == AuthMode.OIDC ? oidc.authorizationRedirect(request).toString()
                     : request.getContextPath() + "/login.html");
-        } catch (IOException e) { // the provider's metadata could not be read
-            return AuthenticationStatus.SEND_FAILURE;
+        } catch (IOException e) { // the provider's metadata could not be read: read again at the next request
+            LOG.warning("Cannot send a browser to the OpenID provider to sign in: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+            return problem(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "sign_in_unavailable",
+                    "Service Unavailable", "The sign-in provider cannot be reached now; try again in a moment.", "");
         }
         response.setStatus(HttpServletResponse.SC_FOUND);
         return AuthenticationStatus.SEND_CONTINUE;

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * An RFC 9457 problem detail: {@code type} names the problem ({@code urn:duplex:problem:<code>}, the same stable
@@ -44,11 +45,13 @@ public record Problem(String type, String title, int status, String detail, Stri
                 + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"" + more + "}";
     }
 
+    /** The body as UTF-8 bytes, under the same media type as the REST API's problems (JSON names no charset). */
     static void writeBody(HttpServletResponse response, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
         try {
-            response.getWriter().write(json);
+            response.getOutputStream().write(body);
         } catch (IOException e) {
             // the client is gone
         }

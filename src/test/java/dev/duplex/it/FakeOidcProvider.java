@@ -45,6 +45,8 @@ final class FakeOidcProvider implements AutoCloseable, AfterAllCallback {
     volatile String user = "olivia";
     volatile List<String> groups = List.of();
     volatile boolean forge;
+    /** The discovery document answers 503, as a provider in an outage. */
+    volatile boolean down;
     /** The last ID token the token endpoint issued. */
     volatile String lastIdToken;
     /** The query parameters of each call to the end-session endpoint. */
@@ -68,7 +70,7 @@ final class FakeOidcProvider implements AutoCloseable, AfterAllCallback {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        server.createContext("/.well-known/openid-configuration", exchange -> json(exchange, 200, """
+        server.createContext("/.well-known/openid-configuration", exchange -> json(exchange, down ? 503 : 200, """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
                  "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],
                  "id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"],

@@ -18,7 +18,10 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * signed with another key, signs nobody in.
  */
 @ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OidcIT {
 
     @RegisterExtension
@@ -56,6 +60,24 @@ class OidcIT {
     void nothingLeftRunning() {
         PROVIDER.forge = false;
         Deployments.assertNothingLeftRunning(deployed, UPSTREAM);
+    }
+
+    /**
+     * First, before Duplex has read the provider's configuration: a provider that cannot answer makes the page a
+     * 503 problem (it was an empty answer), and the next page load, the provider back, goes to it.
+     */
+    @Test
+    @Order(1)
+    void aProviderInAnOutageIsA503ProblemAndTheSignInRecovers() throws Exception {
+        PROVIDER.down = true;
+        try {
+            Deployments.assertProblem(new Browser().get(""), 503, "sign_in_unavailable");
+        } finally {
+            PROVIDER.down = false;
+        }
+        HttpResponse<String> page = new Browser().get("");
+        assertEquals(302, page.statusCode(), page.body());
+        assertTrue(page.headers().firstValue("Location").orElse("").startsWith(PROVIDER.issuer() + "/authorize?"));
     }
 
     @Test
