@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * What a browser on nginx's https gets from Duplex behind it, whichever server runs Duplex: the sign-in redirect on
- * the browser's https, a session cookie sent back over https only, an answer over {@code wss://}, and another
- * site's page refused by the Host nginx passed on.
+ * the browser's https, a session (or, anonymous, identity) cookie sent back over https only, an answer over
+ * {@code wss://}, and another site's page refused by the Host nginx passed on.
  */
 final class BehindNginx {
 
@@ -50,18 +50,41 @@ final class BehindNginx {
 
         String session = cookies.getCookieStore().get(site).stream()
                 .filter(cookie -> cookie.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
+        chatOverWss(nginx, contextPath, "JSESSIONID=" + session, upstream);
+        return session;
+    }
+
+    /**
+     * In anonymous mode: the page on nginx's https gives the browser its identity cookie, sent back over https only,
+     * and the chat over {@code wss://} carries it.
+     */
+    static void assertTheAnonymousBrowsersHttpsReachesDuplex(Nginx nginx, String contextPath, FakeUpstream upstream)
+            throws Exception {
+        URI site = URI.create("https://localhost:" + nginx.port + contextPath);
+        HttpResponse<Void> page = nginx.client(null).send(HttpRequest.newBuilder(site).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, page.statusCode());
+        HttpCookie identity = page.headers().allValues("Set-Cookie").stream()
+                .flatMap(header -> HttpCookie.parse(header).stream())
+                .filter(cookie -> cookie.getName().equals("duplex_id")).findFirst()
+                .orElseThrow(() -> new AssertionError("no identity cookie: " + page.headers()));
+        assertTrue(identity.getSecure(), "the identity cookie is sent back over https only: " + identity);
+        chatOverWss(nginx, contextPath, "duplex_id=" + identity.getValue(), upstream);
+    }
+
+    /** An answer over wss:// with {@code cookie}; another site's page refused by the Host nginx passed on. */
+    private static void chatOverWss(Nginx nginx, String contextPath, String cookie, FakeUpstream upstream)
+            throws Exception {
         URI chat = URI.create("wss://localhost:" + nginx.port + contextPath + "ws/chat");
         HttpClient sockets = nginx.client(null);
         upstream.on("Through the proxy", OpenAiSse.tokens(List.of("Relayed ", "over ", "TLS."), 20));
-        try (WsClient client = WsClient.connectWith(sockets, chat, Map.of("Cookie", "JSESSIONID=" + session,
+        try (WsClient client = WsClient.connectWith(sockets, chat, Map.of("Cookie", cookie,
                 "Origin", "https://localhost:" + nginx.port))) {
             client.send("{\"content\":\"Through the proxy\"}");
             client.next("start");
             assertEquals("Relayed over TLS.", WsClient.text(client.untilTerminal()));
         }
-        // another site's page, refused by the Host nginx passed on
         WsClient.refused(403, "origin_not_allowed", () -> WsClient.connectWith(
-                sockets, chat, Map.of("Cookie", "JSESSIONID=" + session, "Origin", "https://elsewhere.example")));
-        return session;
+                sockets, chat, Map.of("Cookie", cookie, "Origin", "https://elsewhere.example")));
     }
 }

@@ -293,12 +293,13 @@ class WildFlyIT {
     /** Behind nginx ending TLS, with the shipped site file and reverse-proxy.cli: what ReverseProxyIT checks of Payara. */
     @Test
     void behindNginxEndingTlsTheSignInTheCookieAndTheChatAreTheBrowsersHttps() throws Exception {
-        if (POSTGRESQL) {
-            return; // anonymous browsers there
-        }
         try (Nginx nginx = Nginx.start(server.url().getPort())) {
-            BehindNginx.assertTheBrowsersHttpsReachesDuplex(nginx, server.url().getPath(), "root", ADMIN_PASSWORD,
-                    UPSTREAM);
+            if (POSTGRESQL) { // anonymous browsers there
+                BehindNginx.assertTheAnonymousBrowsersHttpsReachesDuplex(nginx, server.url().getPath(), UPSTREAM);
+            } else {
+                BehindNginx.assertTheBrowsersHttpsReachesDuplex(nginx, server.url().getPath(), "root",
+                        ADMIN_PASSWORD, UPSTREAM);
+            }
         }
     }
 
