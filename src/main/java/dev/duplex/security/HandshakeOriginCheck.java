@@ -37,8 +37,9 @@ public class HandshakeOriginCheck extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
-        if (!OriginPolicy.allowed(origin, () -> request.getHeader("Host"))) {
-            warn(origin, request.getHeader("Host"));
+        String host = request.getHeader("Host");
+        if (!OriginPolicy.allowed(origin, () -> host)) {
+            warn(origin, host);
             Problem.write(request, response, HttpServletResponse.SC_FORBIDDEN, "origin_not_allowed", "Forbidden",
                     "A page of another site may not open the chat WebSocket: only this server's own pages, or the"
                             + " origins in " + OriginPolicy.ALLOWED_ORIGINS + ".", "");
@@ -56,7 +57,8 @@ public class HandshakeOriginCheck extends HttpFilter {
         }
         refusedSinceWarning.addAndGet(-refused);
         LOG.warning("Refused a chat WebSocket handshake from a page at " + printable(origin)
-                + ": this request's Host is " + printable(host) + ", and " + OriginPolicy.ALLOWED_ORIGINS + " does not list the origin"
+                + ": this request's Host is " + printable(host) + ", and " + OriginPolicy.ALLOWED_ORIGINS
+                + " does not list the origin"
                 + (refused > 1 ? " (" + (refused - 1) + " more refused since the last such warning)" : "")
                 + ". Behind a proxy, pass the browser's Host on, port included (nginx: proxy_set_header Host"
                 + " $http_host), or list the page's origin in " + OriginPolicy.ALLOWED_ORIGINS

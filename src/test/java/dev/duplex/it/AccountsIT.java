@@ -193,7 +193,8 @@ class AccountsIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode());
         assertEquals(401, script.send(get("api/conversations").header("Authorization", "Bearer " + value).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode(), "revoked");
-        WsClient.refused(401, "unauthorized", () -> WsClient.connectWith(chat(), "Authorization", "Bearer " + value));
+        WsClient.refused(401, "unauthorized",
+                () -> WsClient.connectWith(chat(), "Authorization", "Bearer " + value));
     }
 
     @Test

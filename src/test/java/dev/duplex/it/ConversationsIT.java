@@ -322,9 +322,11 @@ class ConversationsIT {
                 browser.get("conversations/" + penguins + "/export?format=json").body());
         assertEquals(2, json.getJsonArray("messages").size());
 
-        Deployments.assertProblem(browser.get("conversations/" + penguins + "/export?format=pdf"), 400, "invalid_frame");
+        Deployments.assertProblem(browser.get("conversations/" + penguins + "/export?format=pdf"), 400,
+                "invalid_frame");
         Deployments.assertProblem(browser.get("conversations?limit=0"), 400, "invalid_frame");
-        Deployments.assertProblem(browser.patch("conversations/" + penguins, "{\"title\":\"  \"}"), 400, "invalid_frame");
+        Deployments.assertProblem(browser.patch("conversations/" + penguins, "{\"title\":\"  \"}"), 400,
+                "invalid_frame");
         Deployments.assertProblem(browser.patch("conversations/" + penguins, "not json"), 400, "bad_request");
         Deployments.assertProblem(browser.get("conversations/no-such-id"), 404, "conversation_not_found");
 

@@ -290,7 +290,10 @@ class WildFlyIT {
         }
     }
 
-    /** Behind nginx ending TLS, with the shipped site file and reverse-proxy.cli: what ReverseProxyIT checks of Payara. */
+    /**
+     * Behind nginx ending TLS, with the shipped site file and reverse-proxy.cli: what ReverseProxyIT checks of
+     * Payara.
+     */
     @Test
     void behindNginxEndingTlsTheSignInTheCookieAndTheChatAreTheBrowsersHttps() throws Exception {
         try (Nginx nginx = Nginx.start(server.url().getPort())) {
