@@ -34,8 +34,12 @@ public class Accounts {
     /** Owners of conversations that are accounts are {@code user:<name>}; anonymous owners never contain ':'. */
     public static final String OWNER_PREFIX = "user:";
 
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    /** The {@code app_user.username} column's length. */
+    static final int MAX_USERNAME = 64;
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1," + MAX_USERNAME + "}");
     private static final int MIN_PASSWORD = 12;
+    /** The {@code api_token.label} column's length. */
+    private static final int MAX_LABEL_CHARS = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The password hash of accounts that sign in at the OpenID provider: matches no password. */
     private static final String EXTERNAL = "!external";
@@ -138,6 +142,10 @@ public class Accounts {
 
     /** A new token for {@code username}: its value is returned once and never stored. */
     public IssuedToken issueToken(String username, String label) {
+        if (label != null && label.strip().length() > MAX_LABEL_CHARS) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "A token's label has at most " + MAX_LABEL_CHARS
+                    + " characters.");
+        }
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String value = "dpx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -88,12 +88,20 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
                     response);
         }
         if (mode == AuthMode.OIDC && path.equals(OidcSignIn.CALLBACK)) {
-            return oidc.complete(request)
-                    .map(who -> accounts.external(who.username(), who.admin()))
-                    .map(user -> context.notifyContainerAboutLogin(user.username(),
-                            AccountIdentityStore.groups(user)))
-                    .orElseGet(() -> unauthorized(request, response,
-                            "The sign-in at the OpenID provider did not complete."));
+            OidcSignIn.Identity who = oidc.complete(request).orElse(null);
+            if (who == null) {
+                return unauthorized(request, response, "The sign-in at the OpenID provider did not complete.");
+            }
+            if (who.username().length() > Accounts.MAX_USERNAME) {
+                LOG.warning(() -> "Refused a sign-in at the OpenID provider: its name for the user, \"" + who.username()
+                        + "\", is longer than the " + Accounts.MAX_USERNAME + " characters an account's name may"
+                        + " have. Set duplex.auth.oidc.username-claim to a shorter claim of the provider's ID token.");
+                return unauthorized(request, response, "The OpenID provider's name for you is longer than "
+                        + Accounts.MAX_USERNAME + " characters, more than an account's name may have: the"
+                        + " administrator can choose another claim (duplex.auth.oidc.username-claim).");
+            }
+            UserEntity user = accounts.external(who.username(), who.admin());
+            return context.notifyContainerAboutLogin(user.username(), AccountIdentityStore.groups(user));
         }
         if (mode == AuthMode.FORM && authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
                 && path.equals("/api/tokens") && "POST".equals(request.getMethod())) {

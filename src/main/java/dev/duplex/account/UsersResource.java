@@ -4,6 +4,7 @@ import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.limit.UserLimits;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -30,7 +31,19 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersResource {
 
-    public record NewUser(String username, String password, Boolean admin) {
+    /** {@code admin} as sent: JSON-B would read {@code "yes"} into a Boolean as false, and make an ordinary user. */
+    public record NewUser(String username, String password, JsonValue admin) {
+
+        boolean isAdmin() {
+            JsonValue.ValueType type = admin == null ? JsonValue.ValueType.NULL : admin.getValueType();
+            if (type == JsonValue.ValueType.NULL || type == JsonValue.ValueType.FALSE) {
+                return false;
+            }
+            if (type == JsonValue.ValueType.TRUE) {
+                return true;
+            }
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "admin is true or false.");
+        }
     }
 
     public record User(String username, boolean admin, @JsonbProperty("created_at") Instant createdAt) {
@@ -61,7 +74,7 @@ public class UsersResource {
         if (body == null) {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "Send {\"username\",\"password\",\"admin\"}.");
         }
-        UserEntity user = accounts.create(body.username(), body.password(), Boolean.TRUE.equals(body.admin()));
+        UserEntity user = accounts.create(body.username(), body.password(), body.isAdmin());
         return Response.status(Response.Status.CREATED).entity(User.of(user)).build();
     }
 

@@ -1,6 +1,7 @@
 package dev.duplex.api;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.NoContentException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -20,6 +21,17 @@ public class HttpProblemMapper implements ExceptionMapper<WebApplicationExceptio
             case 415 -> "unsupported_media_type";
             default -> status >= 500 ? "internal_error" : "bad_request";
         };
-        return Problem.response(status, code, title, e.getMessage());
+        return Problem.response(status, code, title, emptyBody(e) ? "The request has no body: send a JSON object."
+                : e.getMessage());
+    }
+
+    /** JAX-RS's answer to an empty body where an entity is read (the spec's {@code NoContentException}). */
+    private static boolean emptyBody(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NoContentException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

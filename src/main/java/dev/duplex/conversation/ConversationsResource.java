@@ -1,6 +1,7 @@
 package dev.duplex.conversation;
 
 import dev.duplex.account.Owners;
+import dev.duplex.api.QueryNumber;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.inject.Inject;
@@ -85,8 +86,10 @@ public class ConversationsResource {
     HttpServletRequest request;
 
     @GET
-    public Page list(@QueryParam("q") String query, @QueryParam("offset") @DefaultValue("0") int offset,
-                     @QueryParam("limit") @DefaultValue("50") int limit) {
+    public Page list(@QueryParam("q") String query, @QueryParam("offset") @DefaultValue("0") String offsetParameter,
+                     @QueryParam("limit") @DefaultValue("50") String limitParameter) {
+        int offset = QueryNumber.of("offset", offsetParameter);
+        int limit = QueryNumber.of("limit", limitParameter);
         if (offset < 0 || limit < 1 || limit > MAX_LIMIT) {
             throw new DuplexException(ErrorCode.INVALID_FRAME,
                     "offset must be 0 or more and limit from 1 to " + MAX_LIMIT + ".");

@@ -51,8 +51,8 @@ public class DuplexException extends RuntimeException {
                 .log(java.util.logging.Level.WARNING, "Unexpected failure", failure);
         boolean storage = failure instanceof jakarta.persistence.PersistenceException;
         return storage
-                ? new DuplexException(ErrorCode.STORAGE_ERROR, "The conversation could not be stored; try again.",
-                        failure)
+                ? new DuplexException(ErrorCode.STORAGE_ERROR, "The database could not complete the request; try"
+                        + " again.", failure)
                 : new DuplexException(ErrorCode.INTERNAL_ERROR, "Something went wrong in Duplex; try again.", failure);
     }
 

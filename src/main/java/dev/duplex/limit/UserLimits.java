@@ -43,6 +43,8 @@ public class UserLimits {
 
     private static final Logger LOG = Logger.getLogger(UserLimits.class.getName());
     static final long REFRESH_MS = 1000;
+    /** What the {@code user_limit} table keeps of a value, written out. */
+    private static final int MAX_VALUE_CHARS = 50;
     private static final long REREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(REFRESH_MS);
 
     @Inject
@@ -92,8 +94,10 @@ public class UserLimits {
         return known.value();
     }
 
+    /** The limit as an int: one larger than an int can hold is the largest int, not what its low bits say. */
     public int intValue(String owner, String name, int fallback) {
-        return get(owner, name).map(BigDecimal::intValue).orElse(fallback);
+        return get(owner, name).map(value -> value.min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValue())
+                .orElse(fallback);
     }
 
     /** What an admin set for {@code owner}, by name. */
@@ -112,8 +116,19 @@ public class UserLimits {
                 throw new DuplexException(ErrorCode.INVALID_FRAME, "Unknown limit \"" + limit.getKey()
                         + "\"; limits are " + String.join(", ", NAMES.stream().sorted().toList()) + ".");
             }
-            if (limit.getValue() != null && limit.getValue().signum() < 0) {
+            BigDecimal value = limit.getValue();
+            if (value == null) {
+                continue;
+            }
+            if (value.signum() < 0) {
                 throw new DuplexException(ErrorCode.INVALID_FRAME, limit.getKey() + " cannot be negative.");
+            }
+            if (!limit.getKey().startsWith("cost-") && value.stripTrailingZeros().scale() > 0) {
+                throw new DuplexException(ErrorCode.INVALID_FRAME, limit.getKey() + " is a count: a whole number.");
+            }
+            if (value.toPlainString().length() > MAX_VALUE_CHARS) {
+                throw new DuplexException(ErrorCode.INVALID_FRAME, limit.getKey() + " is too large or too precise: at"
+                        + " most " + MAX_VALUE_CHARS + " digits.");
             }
         }
         database.transaction(em -> {

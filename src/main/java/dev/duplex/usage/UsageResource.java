@@ -2,6 +2,7 @@ package dev.duplex.usage;
 
 import dev.duplex.account.Accounts;
 import dev.duplex.account.AuthMode;
+import dev.duplex.api.QueryNumber;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DefaultValue;
@@ -35,10 +36,11 @@ public class UsageResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Usage usage(@QueryParam("limit") @DefaultValue("50") int limit) {
+    public Usage usage(@QueryParam("limit") @DefaultValue("50") String limitParameter) {
         if (AuthMode.current() != AuthMode.ANONYMOUS) {
             accounts.requireAdmin(request);
         }
+        int limit = QueryNumber.of("limit", limitParameter);
         return new Usage(ledger.totals(), ledger.recent(Math.min(limit, 1000)));
     }
 }

@@ -197,6 +197,33 @@ class AccountsIT {
                 () -> WsClient.connectWith(chat(), "Authorization", "Bearer " + value));
     }
 
+    /**
+     * What the accounts' API cannot take is a 400 that says what to send, and makes nothing. It was an ordinary user
+     * for {@code "admin":"yes"}, a 503 "try again" for a token label longer than the table keeps, and a 404 for a
+     * query parameter that is not a number.
+     */
+    @Test
+    void whatTheAccountsApiCannotTakeIsA400ThatSaysWhyAndMakesNothing() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        HttpResponse<String> yes = root.post("api/admin/users",
+                "{\"username\":\"frank\",\"password\":\"frank-password-1\",\"admin\":\"yes\"}", "application/json");
+        Deployments.assertProblem(yes, 400, "invalid_frame");
+        assertTrue(yes.body().contains("admin is true or false"), yes.body());
+        assertFalse(root.get("api/admin/users").body().contains("\"frank\""), "no account was made");
+
+        Deployments.assertProblem(root.post("api/tokens", "{\"label\":\"" + "l".repeat(101) + "\"}",
+                "application/json"), 400, "invalid_frame");
+        assertEquals(201, root.post("api/tokens", "{\"label\":\"" + "l".repeat(100) + "\"}", "application/json")
+                .statusCode(), "the longest label the table keeps");
+        HttpResponse<String> empty = root.post("api/tokens", "", "application/json");
+        Deployments.assertProblem(empty, 400, "bad_request");
+        assertTrue(empty.body().contains("no body"), empty.body());
+
+        HttpResponse<String> notANumber = root.get("api/usage?limit=ten");
+        Deployments.assertProblem(notANumber, 400, "invalid_frame");
+        assertTrue(notANumber.body().contains("limit must be a whole number"), notANumber.body());
+    }
+
     @Test
     void anAdminSetsOneUsersLimitsOverTheConfiguredOnes() throws Exception {
         SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
@@ -210,6 +237,12 @@ class AccountsIT {
         assertEquals(403, dave.send("PUT", "api/admin/users/dave/limits", "{\"messages-per-minute\":100}")
                 .statusCode(), "a user cannot raise their own limits");
         assertEquals(400, root.send("PUT", "api/admin/users/dave/limits", "{\"speed\":1}").statusCode());
+        Deployments.assertProblem(root.send("PUT", "api/admin/users/dave/limits", "{\"messages-per-minute\":1.5}"),
+                400, "invalid_frame");
+        Deployments.assertProblem(root.send("PUT", "api/admin/users/dave/limits", "{\"cost-per-day\":1e60}"), 400,
+                "invalid_frame"); // longer than the table keeps: it was a 503 storage_error, "try again"
+        assertEquals("1", root.json("api/admin/users/dave/limits").getString("messages-per-minute"),
+                "a refused change changes nothing");
         assertEquals(404, root.send("PUT", "api/admin/users/nobody/limits", "{}").statusCode());
 
         UPSTREAM.on("limited", OpenAiSse.tokens(List.of("fine"), 0));

@@ -325,6 +325,9 @@ class ConversationsIT {
         Deployments.assertProblem(browser.get("conversations/" + penguins + "/export?format=pdf"), 400,
                 "invalid_frame");
         Deployments.assertProblem(browser.get("conversations?limit=0"), 400, "invalid_frame");
+        HttpResponse<String> notANumber = browser.get("conversations?offset=2&limit=fifty");
+        Deployments.assertProblem(notANumber, 400, "invalid_frame"); // JAX-RS's own answer was 404 not_found
+        assertTrue(notANumber.body().contains("limit must be a whole number"), notANumber.body());
         Deployments.assertProblem(browser.patch("conversations/" + penguins, "{\"title\":\"  \"}"), 400,
                 "invalid_frame");
         Deployments.assertProblem(browser.patch("conversations/" + penguins, "not json"), 400, "bad_request");

@@ -130,6 +130,27 @@ class OidcIT {
         assertEquals(401, forged.get("api/me").statusCode());
     }
 
+    /**
+     * A provider that names the user by more than the 64 characters an account's name holds (a long e-mail
+     * address, an opaque subject): the return is a 401 problem that says why, not a database failure, and the
+     * next user signs in as before.
+     */
+    @Test
+    void aNameLongerThanAnAccountHoldsIsRefusedAndSaysWhy() throws Exception {
+        PROVIDER.user = "a.very.long.name.for.one.person." + "x".repeat(20) + "@departments.example.com";
+        Browser longName = new Browser();
+        URI authorize = URI.create(longName.get("").headers().firstValue("Location").orElseThrow());
+        URI callback = URI.create(longName.send(authorize).headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> back = longName.send(callback);
+        Deployments.assertProblem(back, 401, "unauthorized");
+        assertTrue(back.body().contains("longer than 64 characters"), back.body());
+        assertTrue(back.body().contains("duplex.auth.oidc.username-claim"), "what the administrator can change");
+        assertEquals(401, longName.get("api/me").statusCode());
+
+        PROVIDER.user = "quentin";
+        assertEquals("quentin", signIn().json("api/me").getString("username"));
+    }
+
     @Test
     void signingOutOfDuplexSignsOutOfTheProviderToo() throws Exception {
         PROVIDER.user = "petra";

@@ -1,10 +1,13 @@
 package dev.duplex.limit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.config.MapConfig;
 import dev.duplex.database.Database;
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
 import dev.duplex.threads.RunningThreads;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
@@ -65,11 +68,48 @@ class UserLimitsTest {
         assertEquals(20, limits.intValue("user:ann", "max-message-chars", 20), "unset: the caller's default");
     }
 
+    /** A limit set larger than an int holds is the largest int, not its low 32 bits (4294967296 read as 0: none). */
+    @Test
+    void aLimitLargerThanAnIntIsTheLargestInt() {
+        UserLimits limits = new UserLimits() {
+            @Override
+            public Map<String, String> own(String owner) {
+                return Map.of("messages-per-minute", "4294967296", "max-message-chars", "4294967295");
+            }
+        };
+        limits.config = new CountingConfig();
+        assertEquals(Integer.MAX_VALUE, limits.intValue("user:ann", "messages-per-minute", 30));
+        assertEquals(Integer.MAX_VALUE, limits.intValue("user:ann", "max-message-chars", 30));
+    }
+
+    /**
+     * What an admin may set: counts are whole, costs may have cents, and nothing longer than the table's column
+     * (it was a 503 storage error); a refused set changes nothing.
+     */
+    @Test
+    void countsAreWholeAndNoValueIsLongerThanTheTableKeeps() {
+        LimitTable table = new LimitTable();
+        UserLimits limits = limits(table);
+        try {
+            for (Map<String, BigDecimal> refused : List.of(Map.of("messages-per-minute", new BigDecimal("1.5")),
+                    Map.of("tokens-per-day", new BigDecimal("0.1")), Map.of("cost-per-day", new BigDecimal("1e60")),
+                    Map.of("cost-per-month", new BigDecimal("-1")))) {
+                DuplexException refusal = assertThrows(DuplexException.class, () -> limits.set("user:ann", refused));
+                assertEquals(ErrorCode.INVALID_FRAME, refusal.code());
+                assertTrue(refusal.getMessage().startsWith(refused.keySet().iterator().next()), refusal.getMessage());
+            }
+            assertEquals(0, table.writes.get(), "nothing was written");
+        } finally {
+            limits.stop();
+        }
+    }
+
     /** A database whose one table is {@code user_limit}, read whole: rows another server could change. */
     static final class LimitTable extends Database {
 
         final List<Object[]> rows = new CopyOnWriteArrayList<>();
         final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger writes = new AtomicInteger();
         volatile boolean down;
         private final Query select = (Query) Proxy.newProxyInstance(Query.class.getClassLoader(),
                 new Class<?>[] {Query.class}, (proxy, method, args) -> {
@@ -88,6 +128,7 @@ class UserLimitsTest {
                             && args[0].equals("SELECT owner_id, limit_name, limit_value FROM user_limit")) {
                         return select;
                     }
+                    writes.incrementAndGet();
                     throw new UnsupportedOperationException(method.getName() + " " + Arrays.toString(args));
                 });
 
