@@ -33,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
 public class ConversationStore {
 
     static final int TITLE_LENGTH = 60;
+    /** The {@code message.error_message} column's length. */
+    static final int MAX_ERROR_MESSAGE = 2000;
 
     @Inject
     Database database;
@@ -184,7 +186,7 @@ public class ConversationStore {
             columns.put("provider", outcome.provider());
             columns.put("finish_reason", outcome.finishReason());
             columns.put("error_code", outcome.errorCode());
-            columns.put("error_message", outcome.errorMessage());
+            columns.put("error_message", fitted(outcome.errorMessage()));
             columns.put("input_tokens", outcome.inputTokens());
             columns.put("output_tokens", outcome.outputTokens());
             columns.put("usage_estimated", outcome.usageEstimated());
@@ -359,6 +361,18 @@ public class ConversationStore {
     }
 
     /** A title from the first message: its first line, at most 60 characters, cut at a word. */
+    /** An error message as its column keeps it: a longer one is cut, rather than failing the answer's save. */
+    static String fitted(String errorMessage) {
+        if (errorMessage == null || errorMessage.length() <= MAX_ERROR_MESSAGE) {
+            return errorMessage;
+        }
+        int cut = MAX_ERROR_MESSAGE - 1;
+        if (Character.isHighSurrogate(errorMessage.charAt(cut - 1))) {
+            cut--;
+        }
+        return errorMessage.substring(0, cut) + "…";
+    }
+
     static String title(String firstMessage) {
         String line = firstMessage.strip().lines().findFirst().orElse("").replaceAll("\\s+", " ");
         if (line.isEmpty()) {

@@ -359,8 +359,8 @@ final class Attempt {
 
             @Override
             public void providerError(String message, boolean transientError) {
-                fail(new DuplexException(ErrorCode.UPSTREAM_ERROR, "The model provider reported an error: " + message,
-                        null, null, null, transientError));
+                fail(new DuplexException(ErrorCode.UPSTREAM_ERROR, "The model provider reported an error: "
+                        + UpstreamErrors.excerpt(message), null, null, null, transientError));
             }
         });
 

@@ -65,7 +65,8 @@ final class UpstreamErrors {
         }
     }
 
-    private static String excerpt(String text) {
+    /** {@code text} on one line, and cut after {@value #MAX_EXCERPT} characters: a provider's words in a message. */
+    static String excerpt(String text) {
         String oneLine = text.replaceAll("\\s+", " ").strip();
         return oneLine.length() > MAX_EXCERPT ? oneLine.substring(0, MAX_EXCERPT) + "…" : oneLine;
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URL;
@@ -53,13 +54,33 @@ class ConversationsIT {
                 "duplex.model.gpt-small.context-window", "600",
                 "duplex.model.gpt-small.max-output-tokens", "100",
                 "duplex.history.save-interval-ms", "200",
-                "duplex.retry.max-attempts", "1"));
+                "duplex.retry.max-attempts", "1",
+                "duplex.ws.max-frame-bytes", "262144"));
     }
 
 
     @AfterEach
     void nothingLeftRunning() {
         Deployments.assertNothingLeftRunning(deployed, UPSTREAM);
+    }
+
+    /**
+     * A system prompt as long as the operator's frame size lets through is stored and sent to the provider. The
+     * column held 100,000 characters: a longer prompt failed the question's commit with storage_error.
+     */
+    @Test
+    void aLongSystemPromptIsStoredAndSent() throws Exception {
+        String system = "Follow the house style. ".repeat(5000); // 120,000 characters
+        UPSTREAM.on("Styled", OpenAiSse.tokens(List.of("Done."), 0));
+        Browser browser = new Browser(deployed);
+        String conversation;
+        try (WsClient client = browser.connect()) {
+            client.send(Json.createObjectBuilder().add("content", "Styled").add("system", system).build().toString());
+            conversation = client.next("start").getString("conversation_id");
+            assertEquals("Done.", WsClient.text(client.untilTerminal()));
+        }
+        assertEquals("system:" + system, roles(UPSTREAM.last("Styled").messages()).get(0));
+        assertEquals(system, browser.getJson("conversations/" + conversation).getString("system"));
     }
 
     @Test

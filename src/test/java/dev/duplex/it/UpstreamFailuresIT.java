@@ -4,13 +4,16 @@ import static dev.duplex.it.OpenAiSse.event;
 import static dev.duplex.it.OpenAiSse.finish;
 import static dev.duplex.it.OpenAiSse.role;
 import static dev.duplex.it.OpenAiSse.token;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.Socket;
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -221,6 +224,42 @@ class UpstreamFailuresIT {
             assertTrue(error.getString("message").contains("Upstream model overloaded"));
         }
         assertUpstreamClosed("mid-error");
+    }
+
+    /**
+     * A provider's error of thousands of characters (a proxy's stack trace) is quoted in part, and the answer is
+     * stored with it. The whole text was sent to the browser, and made the answer's last save fail (longer than the
+     * stored error message's column), so the answer stayed "streaming".
+     */
+    @Test
+    void aLongErrorFromTheProviderIsQuotedInPartAndTheAnswerIsStoredWithIt() throws Exception {
+        String trace = "Traceback (most recent call last): " + "File \"proxy.py\", line 1, in handle; ".repeat(150);
+        UPSTREAM.on("long-error", exchange -> {
+            exchange.sseHead();
+            exchange.chunk(role());
+            exchange.chunk(token("Partial"));
+            exchange.chunk(event(Json.createObjectBuilder().add("error", Json.createObjectBuilder()
+                    .add("message", trace).add("type", "server_error")).build().toString()));
+            exchange.pause(10_000);
+        });
+        Browser browser = new Browser(deployed);
+        JsonObject error;
+        try (WsClient client = browser.connect()) {
+            List<JsonObject> frames = failing(client, "long-error");
+            assertEquals("Partial", WsClient.text(frames));
+            error = frames.get(frames.size() - 1);
+        }
+        assertUpstreamClosed("long-error");
+        assertEquals("upstream_error", error.getString("code"));
+        String message = error.getString("message");
+        assertTrue(message.startsWith("The model provider reported an error: Traceback (most recent call last):")
+                && message.endsWith("…") && message.length() < 400, message);
+        String conversation = lastConversation;
+        await().atMost(Duration.ofSeconds(5)).until(() -> browser.getJson("conversations/" + conversation)
+                .getJsonArray("messages").getJsonObject(1).getString("status"), "error"::equals);
+        JsonObject answer = browser.getJson("conversations/" + conversation).getJsonArray("messages").getJsonObject(1);
+        assertEquals("Partial", answer.getString("content"));
+        assertEquals(message, answer.getJsonObject("error").getString("message"));
     }
 
     @Test
