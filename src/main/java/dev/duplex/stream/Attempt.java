@@ -58,6 +58,9 @@ final class Attempt {
     private volatile CompletableFuture<HttpResponse<Void>> exchange;
     private volatile ScheduledFuture<?> watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile HttpClient client;
+    /** Whether the request was sent again: its connection ended before the response ({@link #endedBeforeAnyByte}). */
+    private volatile boolean resent;
 
     Attempt(UpstreamCall call, List<ChatMessage> messages, AttemptListener listener, ScheduledExecutorService timer,
                Consumer<Attempt> onClosed) {
@@ -102,6 +105,11 @@ final class Attempt {
             throw new DuplexException(ErrorCode.UPSTREAM_UNREACHABLE, "The provider " + call.provider().name()
                     + " has no address yet (the demo model's address is known after the first HTTP request).");
         }
+        this.client = client;
+        send();
+    }
+
+    private void send() {
         HttpRequest request = call.format().request(call.provider(), call.model(), messages);
         armWatchdog(call.firstTokenTimeoutNanos());
         CompletableFuture<HttpResponse<Void>> future;
@@ -131,6 +139,16 @@ final class Attempt {
     }
 
     private void exchangeFinished(HttpResponse<Void> response, Throwable failure) {
+        if (failure != null && !resent && endedBeforeAnyByte(failure) && !isDecided()) {
+            resent = true;
+            cancelWatchdog();
+            try {
+                send();
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
         try {
             if (failure != null) {
                 fail(describe(failure));
@@ -140,6 +158,31 @@ final class Attempt {
         } finally {
             closed();
         }
+    }
+
+    /**
+     * Whether the exchange failed on a connection that ended before the response's first byte: the JDK's client
+     * took it from its pool and found it closed ({@code ConnectionExpiredException}, "header parser received no
+     * bytes"). The JDK sends such a request again itself only for GET and HEAD; for this POST the attempt does, once
+     * and at once. Its cause is a race the JDK's client has, whose own source names it: a connection closed while
+     * it is taken from the pool, by the server, or by another attempt's stop that met its body's end (the JDK's
+     * cancel reads the connection before it is returned and closes it after; AttemptTest; docs/benchmarks.md,
+     * finding 102).
+     */
+    private boolean endedBeforeAnyByte(Throwable failure) {
+        synchronized (this) {
+            if (responseStarted) {
+                return false;
+            }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getClass().getSimpleName().equals("ConnectionExpiredException")
+                    || cause instanceof IOException && String.valueOf(cause.getMessage())
+                            .contains("header parser received no bytes")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Duplex's side of the exchange is over: the watchdog stops and {@code onClosed} runs, once. */
