@@ -1,6 +1,7 @@
 package dev.duplex.account;
 
 import dev.duplex.database.Database;
+import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.annotation.PostConstruct;
@@ -150,7 +151,7 @@ public class Accounts {
         RANDOM.nextBytes(bytes);
         String value = "dpx_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         ApiTokenEntity token = new ApiTokenEntity(UUID.randomUUID().toString(), username, sha256(value),
-                label == null || label.isBlank() ? "token" : label.strip(), Instant.now());
+                label == null || label.isBlank() ? "token" : StorableText.of(label.strip()), Instant.now());
         database.transaction(em -> {
             em.persist(token);
             return null;

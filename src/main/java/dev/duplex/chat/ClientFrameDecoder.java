@@ -1,5 +1,6 @@
 package dev.duplex.chat;
 
+import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,7 @@ public class ClientFrameDecoder {
     }
 
     public ClientFrame decode(String text) {
-        IncomingFrame frame = read(text);
+        IncomingFrame frame = storable(read(text));
         String type = frame.type();
         if (type == null) {
             if (frame.content() == null) {
@@ -93,6 +94,14 @@ public class ClientFrameDecoder {
                     "The frame must be a JSON object whose fields are strings: " + rootMessage(e), e);
         }
         return frame;
+    }
+
+    /** The frame with U+0000 replaced in every field ({@link StorableText}). */
+    private static IncomingFrame storable(IncomingFrame frame) {
+        return new IncomingFrame(StorableText.of(frame.type()), StorableText.of(frame.content()),
+                StorableText.of(frame.system()), StorableText.of(frame.model()),
+                StorableText.of(frame.conversationId()), StorableText.of(frame.editOf()), StorableText.of(frame.id()),
+                frame.afterSeq());
     }
 
     private static ClientFrame message(IncomingFrame frame) {

@@ -2,6 +2,7 @@ package dev.duplex.conversation;
 
 import dev.duplex.database.Database;
 import dev.duplex.database.InstantColumn;
+import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.ChatMessage;
@@ -362,7 +363,8 @@ public class ConversationStore {
 
     /** A title from the first message: its first line, at most 60 characters, cut at a word. */
     /** An error message as its column keeps it: a longer one is cut, rather than failing the answer's save. */
-    static String fitted(String errorMessage) {
+    static String fitted(String providersWords) {
+        String errorMessage = StorableText.of(providersWords); // a provider's error is quoted in it
         if (errorMessage == null || errorMessage.length() <= MAX_ERROR_MESSAGE) {
             return errorMessage;
         }

@@ -2,6 +2,7 @@ package dev.duplex.conversation;
 
 import dev.duplex.account.Owners;
 import dev.duplex.api.QueryNumber;
+import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import jakarta.inject.Inject;
@@ -94,7 +95,7 @@ public class ConversationsResource {
             throw new DuplexException(ErrorCode.INVALID_FRAME,
                     "offset must be 0 or more and limit from 1 to " + MAX_LIMIT + ".");
         }
-        return new Page(store.list(owner(), query, offset, limit).stream().map(Summary::of).toList(), offset, limit);
+        return new Page(store.list(owner(), StorableText.of(query), offset, limit).stream().map(Summary::of).toList(), offset, limit);
     }
 
     @GET
@@ -111,7 +112,7 @@ public class ConversationsResource {
                 || rename.title().strip().length() > 200) {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "A title of 1 to 200 characters is required.");
         }
-        return Summary.of(store.rename(owner(), id, rename.title()));
+        return Summary.of(store.rename(owner(), id, StorableText.of(rename.title())));
     }
 
     @DELETE

@@ -1,5 +1,6 @@
 package dev.duplex.stream;
 
+import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.ChatMessage;
@@ -203,7 +204,8 @@ final class Attempt {
         return future == null || future.isDone() ? null : future;
     }
 
-    private void text(String delta) {
+    private void text(String providerDelta) {
+        String delta = StorableText.of(providerDelta);
         streaming = true;
         synchronized (this) {
             if (outcomeDecided) {

@@ -49,7 +49,11 @@ class ClientFrameDecoderTest {
                 Arguments.of("{\"type\":\"cancel\",\"id\":\"g1\"}", new ClientFrame.Cancel("g1")),
                 Arguments.of("{\"type\":\"resume\",\"id\":\"g1\",\"after_seq\":12}", new ClientFrame.Resume("g1", 12)),
                 Arguments.of("{\"type\":\"resume\",\"id\":\"g1\"}", new ClientFrame.Resume("g1", 0)),
-                Arguments.of(" {\"type\":\"ping\"} ", new ClientFrame.Ping()));
+                Arguments.of(" {\"type\":\"ping\"} ", new ClientFrame.Ping()),
+                // U+0000, which PostgreSQL cannot keep, is the replacement character in every field
+                Arguments.of("{\"content\":\"a\\u0000b\",\"system\":\"\\u0000\",\"conversation_id\":\"c\\u0000\"}",
+                        new ClientFrame.Message("a\uFFFDb", "\uFFFD", null, "c\uFFFD", null)),
+                Arguments.of("{\"type\":\"resume\",\"id\":\"g\\u0000\"}", new ClientFrame.Resume("g\uFFFD", 0)));
     }
 
     @ParameterizedTest

@@ -83,6 +83,31 @@ class ConversationsIT {
         assertEquals(system, browser.getJson("conversations/" + conversation).getString("system"));
     }
 
+    /**
+     * The character U+0000, which PostgreSQL cannot keep, in a question, in the provider's answer and in a search:
+     * it is the replacement character U+FFFD, streamed, sent and stored alike. On PostgreSQL each was a
+     * storage_error, and a NUL in an answer failed its save.
+     */
+    @Test
+    void aNulCharacterIsTheReplacementCharacterStreamedAndStored() throws Exception {
+        UPSTREAM.on("Nul\uFFFD", OpenAiSse.tokens(List.of("Zero\u0000", "width"), 0));
+        Browser browser = new Browser(deployed);
+        String conversation;
+        try (WsClient client = browser.connect()) {
+            client.send("{\"content\":\"Nul\\u0000 in a question\"}");
+            conversation = client.next("start").getString("conversation_id");
+            List<JsonObject> frames = client.untilTerminal();
+            assertEquals("end", WsClient.last(frames).getString("type"), frames.toString());
+            assertEquals("Zero\uFFFDwidth", WsClient.text(frames));
+        }
+        assertEquals("user:Nul\uFFFD in a question", roles(UPSTREAM.last("Nul").messages()).get(0));
+        JsonArray messages = browser.getJson("conversations/" + conversation).getJsonArray("messages");
+        assertEquals("Nul\uFFFD in a question", messages.getJsonObject(0).getString("content"));
+        assertEquals("Zero\uFFFDwidth", messages.getJsonObject(1).getString("content"));
+        assertEquals(List.of(conversation), ids(browser.getJson("conversations?q=Nul%00").getJsonArray("conversations")),
+                "a search with U+0000 finds the U+FFFD");
+    }
+
     @Test
     void aConversationIsStoredAndContinuesFromAnotherConnection() throws Exception {
         UPSTREAM.on("Name a colour", OpenAiSse.tokens(List.of("Blue", "."), 0));
