@@ -108,8 +108,14 @@ public class ClientFrameDecoder {
         if (frame.content() == null || frame.content().isBlank()) {
             throw new DuplexException(ErrorCode.MISSING_CONTENT, "A message needs a non-empty \"content\".");
         }
-        return new ClientFrame.Message(frame.content(), frame.system(), blankToNull(frame.model()),
-                blankToNull(frame.conversationId()), blankToNull(frame.editOf()));
+        String conversation = blankToNull(frame.conversationId());
+        String editOf = blankToNull(frame.editOf());
+        if (editOf != null && conversation == null) { // it would start a new conversation, the edit ignored
+            throw new DuplexException(ErrorCode.INVALID_FRAME,
+                    "\"edit_of\" needs the \"conversation_id\" of the conversation whose message it replaces.");
+        }
+        return new ClientFrame.Message(frame.content(), frame.system(), blankToNull(frame.model()), conversation,
+                editOf);
     }
 
     private static ClientFrame regenerate(IncomingFrame frame) {

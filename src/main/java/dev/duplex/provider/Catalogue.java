@@ -19,7 +19,8 @@ public record Catalogue(Map<String, Provider> providers, Map<String, ModelEntry>
         if (model == null) {
             throw new DuplexException(ErrorCode.UNKNOWN_MODEL, models.isEmpty()
                     ? "No model is configured on this server."
-                    : "Unknown model \"" + wanted + "\"; available: " + String.join(", ", models.keySet()));
+                    : "Unknown model \"" + (wanted.length() > 80 ? wanted.substring(0, 80) + "…" : wanted)
+                            + "\"; available: " + String.join(", ", models.keySet()));
         }
         return model;
     }

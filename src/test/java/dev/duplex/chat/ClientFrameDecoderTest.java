@@ -78,6 +78,8 @@ class ClientFrameDecoderTest {
                 Arguments.of("{\"type\":\"message\",\"content\":\"  \\n \"}", ErrorCode.MISSING_CONTENT),
                 Arguments.of("{\"content\":\"\"}", ErrorCode.MISSING_CONTENT),
                 Arguments.of("{\"type\":\"regenerate\"}", ErrorCode.INVALID_FRAME),
+                // an edit without its conversation started a new one and dropped the edit
+                Arguments.of("{\"content\":\"again\",\"edit_of\":\"m9\"}", ErrorCode.INVALID_FRAME),
                 // found by ClientFrameDecoderFuzzTest: JSON-B skipping an unknown field's unterminated object or
                 // array looped for ever in Parsson, holding a server thread per such frame
                 Arguments.of("{\"x\":{", ErrorCode.INVALID_JSON),
