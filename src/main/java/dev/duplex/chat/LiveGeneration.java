@@ -64,6 +64,10 @@ final class LiveGeneration {
         return owner;
     }
 
+    String conversationId() {
+        return conversationId;
+    }
+
     /** Stops the model; the outcome arrives as usual, as the terminal frame {@code end} (cancelled). */
     void cancel() {
         Generation running;

@@ -1,9 +1,11 @@
 package dev.duplex.chat;
 
+import dev.duplex.conversation.ConversationDeleted;
 import dev.duplex.threads.NamedThreads;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +71,19 @@ public class LiveGenerations {
     LiveGeneration find(String owner, String id) {
         LiveGeneration generation = live.get(id);
         return generation != null && generation.owner().equals(owner) ? generation : null;
+    }
+
+    /**
+     * The conversation was deleted: its owner's generations still writing into it are cancelled (the provider's
+     * connection closed), and their clients get the {@code end} of a stop.
+     */
+    void conversationDeleted(@Observes ConversationDeleted deleted) {
+        running.forEach(generation -> {
+            if (generation.owner().equals(deleted.owner())
+                    && deleted.conversationId().equals(generation.conversationId())) {
+                generation.cancel();
+            }
+        });
     }
 
     /** {@code generation} has sent its terminal frame: resumable for {@code keep-ms}, within the byte budget. */

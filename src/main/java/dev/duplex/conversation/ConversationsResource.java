@@ -5,6 +5,7 @@ import dev.duplex.api.QueryNumber;
 import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.servlet.http.HttpServletRequest;
@@ -83,6 +84,9 @@ public class ConversationsResource {
     @Inject
     ConversationStore store;
 
+    @Inject
+    Event<ConversationDeleted> deleted;
+
     @Context
     HttpServletRequest request;
 
@@ -118,7 +122,9 @@ public class ConversationsResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
-        store.delete(owner(), id);
+        String owner = owner();
+        store.delete(owner, id);
+        deleted.fire(new ConversationDeleted(owner, id));
         return Response.noContent().build();
     }
 

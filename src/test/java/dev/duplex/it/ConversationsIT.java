@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -106,6 +107,39 @@ class ConversationsIT {
         assertEquals("Zero\uFFFDwidth", messages.getJsonObject(1).getString("content"));
         assertEquals(List.of(conversation), ids(browser.getJson("conversations?q=Nul%00").getJsonArray("conversations")),
                 "a search with U+0000 finds the U+FFFD");
+    }
+
+    /**
+     * Deleting a conversation while its answer streams stops that answer: the provider's connection is closed and
+     * the client gets the end of a stop, while the same user's answer in another conversation streams on. It
+     * streamed on to its end before, into a conversation that was gone, the provider generating (and billing) it.
+     */
+    @Test
+    void deletingAConversationStopsTheAnswerStreamingIntoIt() throws Exception {
+        UPSTREAM.on("Endless", OpenAiSse.endless(20));
+        Browser browser = new Browser(deployed);
+        try (WsClient deleted = browser.connect(); WsClient other = browser.connect()) {
+            deleted.send("{\"content\":\"Endless and deleted\"}");
+            String conversation = deleted.next("start").getString("conversation_id");
+            other.send("{\"content\":\"Endless and kept\"}");
+            other.next("start");
+            deleted.next("token");
+            assertEquals(204, browser.delete("conversations/" + conversation).statusCode());
+            JsonObject end = deleted.next(); // tokens, then the end: within 10 s, or the answer was not stopped
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                 end.getString("type").equals("token") && System.nanoTime() < until; end = deleted.next()) {
+                // the tokens sent before the stop
+            }
+            assertEquals("end", end.getString("type"), "the answer streams on: " + end);
+            assertEquals("cancelled", end.getString("finish_reason"));
+            assertTrue(UPSTREAM.last("Endless and deleted").awaitEnd(2000), "the provider's connection closed");
+            Deployments.assertProblem(browser.get("conversations/" + conversation), 404, "conversation_not_found");
+
+            other.next("token");
+            assertFalse(UPSTREAM.last("Endless and kept").awaitEnd(200), "the other conversation's answer goes on");
+            other.send("{\"type\":\"cancel\"}");
+            assertEquals("cancelled", WsClient.last(other.untilTerminal()).getString("finish_reason"));
+        }
     }
 
     @Test
