@@ -3,6 +3,7 @@ package dev.duplex.account;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.limit.UserLimits;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbProperty;
@@ -58,6 +59,9 @@ public class UsersResource {
     @Inject
     UserLimits limits;
 
+    @Inject
+    Event<AccountDeleted> deleted;
+
     @Context
     HttpServletRequest request;
 
@@ -86,6 +90,7 @@ public class UsersResource {
         }
         accounts.delete(username);
         limits.forget(Accounts.owner(username));
+        deleted.fire(new AccountDeleted(username, Accounts.owner(username)));
         return Response.noContent().build();
     }
 

@@ -1,7 +1,11 @@
 package dev.duplex.chat;
 
+import dev.duplex.account.AccountDeleted;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.Map;
@@ -33,7 +37,7 @@ public class ChatSessions {
             return now + 1;
         });
         if (admitted[0]) {
-            open.put(session, new Open(sender));
+            open.put(session, new Open(sender, owner));
         }
         return admitted[0];
     }
@@ -90,14 +94,26 @@ public class ChatSessions {
         open.values().forEach(entry -> entry.sender.close(goingAway));
     }
 
-    /** An open session's sender and when its peer was last heard. */
+    /**
+     * The account was deleted: its sessions close with 1008 (after LiveGenerations has stopped its answers, whose
+     * end frames, sent once the answer is saved, may come too late to be sent).
+     */
+    void accountDeleted(@Observes @Priority(Interceptor.Priority.APPLICATION + 1) AccountDeleted deleted) {
+        CloseReason gone = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "account deleted");
+        open.values().stream().filter(entry -> entry.owner.equals(deleted.owner()))
+                .forEach(entry -> entry.sender.close(gone));
+    }
+
+    /** An open session's sender, its owner, and when its peer was last heard. */
     private static final class Open {
 
         final OrderedSender sender;
+        final String owner;
         volatile long heardNanos = System.nanoTime();
 
-        Open(OrderedSender sender) {
+        Open(OrderedSender sender, String owner) {
             this.sender = sender;
+            this.owner = owner;
         }
     }
 }

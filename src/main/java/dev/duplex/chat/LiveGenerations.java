@@ -1,12 +1,15 @@
 package dev.duplex.chat;
 
+import dev.duplex.account.AccountDeleted;
 import dev.duplex.conversation.ConversationDeleted;
 import dev.duplex.threads.NamedThreads;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,6 +84,15 @@ public class LiveGenerations {
         running.forEach(generation -> {
             if (generation.owner().equals(deleted.owner())
                     && deleted.conversationId().equals(generation.conversationId())) {
+                generation.cancel();
+            }
+        });
+    }
+
+    /** The account was deleted: its running generations are cancelled, as its conversations' would be. */
+    void accountDeleted(@Observes @Priority(Interceptor.Priority.APPLICATION) AccountDeleted deleted) {
+        running.forEach(generation -> {
+            if (generation.owner().equals(deleted.owner())) {
                 generation.cancel();
             }
         });

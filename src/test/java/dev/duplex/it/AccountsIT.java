@@ -224,6 +224,31 @@ class AccountsIT {
         assertTrue(notANumber.body().contains("limit must be a whole number"), notANumber.body());
     }
 
+    /**
+     * An admin deletes an account while its user is signed in and an answer streams: the answer is stopped (the
+     * provider's connection closed), the connection is closed with 1008, and the browser's session is over at its
+     * next request. The container keeps a signed-in user in the session, so before, the deleted user went
+     * on chatting until the session expired.
+     */
+    @Test
+    void aDeletedAccountIsSignedOutAtOnceAndItsAnswersStop() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "gina");
+        SignedIn gina = SignedIn.attempt(deployed, "gina", "gina-password-1");
+        UPSTREAM.on("gina-endless", OpenAiSse.endless(20));
+        try (WsClient client = gina.connect()) {
+            client.send("{\"content\":\"gina-endless\"}");
+            client.next("start");
+            client.next("token");
+            assertEquals(204, root.send("DELETE", "api/admin/users/gina", null).statusCode());
+            assertEquals(1008, client.awaitCloseCode());
+        }
+        assertTrue(UPSTREAM.last("gina-endless").awaitEnd(2000), "the provider's connection closed");
+        Deployments.assertProblem(gina.get("api/me"), 401, "unauthorized");
+        assertEquals(401, gina.get("api/conversations").statusCode(), "the session is over, not only refused once");
+        WsClient.refused(401, "unauthorized", gina::connect);
+    }
+
     @Test
     void anAdminSetsOneUsersLimitsOverTheConfiguredOnes() throws Exception {
         SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
