@@ -1,9 +1,9 @@
 package dev.duplex.account;
 
 /**
- * A CDI event: an admin deleted the account {@code username}, whose conversations are {@code owner}'s. Its open
+ * A CDI event: an admin deleted the account whose conversations are {@code owner}'s ({@code user:<name>}). Its open
  * connections on this server are closed and its running answers stopped (ChatSessions, LiveGenerations); its
  * browsers' sessions end at their next request on any server ({@link DeletedAccountCheck}).
  */
-public record AccountDeleted(String username, String owner) {
+public record AccountDeleted(String owner) {
 }

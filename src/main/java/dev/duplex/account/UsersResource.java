@@ -90,7 +90,7 @@ public class UsersResource {
         }
         accounts.delete(username);
         limits.forget(Accounts.owner(username));
-        deleted.fire(new AccountDeleted(username, Accounts.owner(username)));
+        deleted.fire(new AccountDeleted(Accounts.owner(username)));
         return Response.noContent().build();
     }
 

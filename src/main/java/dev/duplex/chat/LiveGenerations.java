@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -81,21 +82,17 @@ public class LiveGenerations {
      * connection closed), and their clients get the {@code end} of a stop.
      */
     void conversationDeleted(@Observes ConversationDeleted deleted) {
-        running.forEach(generation -> {
-            if (generation.owner().equals(deleted.owner())
-                    && deleted.conversationId().equals(generation.conversationId())) {
-                generation.cancel();
-            }
-        });
+        cancelRunning(generation -> generation.owner().equals(deleted.owner())
+                && deleted.conversationId().equals(generation.conversationId()));
     }
 
     /** The account was deleted: its running generations are cancelled, as its conversations' would be. */
     void accountDeleted(@Observes @Priority(Interceptor.Priority.APPLICATION) AccountDeleted deleted) {
-        running.forEach(generation -> {
-            if (generation.owner().equals(deleted.owner())) {
-                generation.cancel();
-            }
-        });
+        cancelRunning(generation -> generation.owner().equals(deleted.owner()));
+    }
+
+    private void cancelRunning(Predicate<LiveGeneration> which) {
+        running.stream().filter(which).forEach(LiveGeneration::cancel);
     }
 
     /** {@code generation} has sent its terminal frame: resumable for {@code keep-ms}, within the byte budget. */

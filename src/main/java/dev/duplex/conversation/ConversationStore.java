@@ -361,7 +361,6 @@ public class ConversationStore {
         return history;
     }
 
-    /** A title from the first message: its first line, at most 60 characters, cut at a word. */
     /** An error message as its column keeps it: a longer one is cut, rather than failing the answer's save. */
     static String fitted(String providersWords) {
         String errorMessage = StorableText.of(providersWords); // a provider's error is quoted in it
@@ -375,6 +374,7 @@ public class ConversationStore {
         return errorMessage.substring(0, cut) + "…";
     }
 
+    /** A title from the first message: its first line, at most 60 characters, cut at a word. */
     static String title(String firstMessage) {
         String line = firstMessage.strip().lines().findFirst().orElse("").replaceAll("\\s+", " ");
         if (line.isEmpty()) {

@@ -99,7 +99,8 @@ public class ConversationsResource {
             throw new DuplexException(ErrorCode.INVALID_FRAME,
                     "offset must be 0 or more and limit from 1 to " + MAX_LIMIT + ".");
         }
-        return new Page(store.list(owner(), StorableText.of(query), offset, limit).stream().map(Summary::of).toList(), offset, limit);
+        return new Page(store.list(owner(), StorableText.of(query), offset, limit).stream().map(Summary::of).toList(),
+                offset, limit);
     }
 
     @GET
