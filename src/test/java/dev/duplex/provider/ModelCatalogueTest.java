@@ -1,10 +1,13 @@
 package dev.duplex.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.config.MapConfig;
 import dev.duplex.demo.DemoAddress;
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
 import dev.duplex.threads.RunningThreads;
 import java.time.Duration;
 import java.util.Set;
@@ -68,6 +71,20 @@ class ModelCatalogueTest {
             assertTrue(config.scans.get() >= 4, "read again every 50 ms meanwhile: " + config.scans.get());
             assertTrue(config.scanningThreads.stream().allMatch(name -> name.startsWith("duplex-catalogue-"))
                     && !config.scanningThreads.contains(caller), "read on " + config.scanningThreads);
+        } finally {
+            catalogue.stop();
+        }
+    }
+
+    /** The name of a model the catalogue lacks is quoted in part: a client can send one as long as its frame. */
+    @Test
+    void anUnknownModelIsRefusedNamingAtMost80OfItsCharacters() {
+        ModelCatalogue catalogue = started(oneProvider("50"));
+        try {
+            DuplexException refused = assertThrows(DuplexException.class,
+                    () -> catalogue.current().model("m".repeat(3000)));
+            assertEquals(ErrorCode.UNKNOWN_MODEL, refused.code());
+            assertEquals("Unknown model \"" + "m".repeat(80) + "…\"; available: llama", refused.getMessage());
         } finally {
             catalogue.stop();
         }
