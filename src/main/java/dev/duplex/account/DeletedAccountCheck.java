@@ -1,6 +1,5 @@
 package dev.duplex.account;
 
-import dev.duplex.api.Problem;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,16 +30,13 @@ public class DeletedAccountCheck extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Principal user = request.getUserPrincipal();
-        String authorization = request.getHeader("Authorization");
-        boolean bySession = authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+        boolean bySession = !DuplexAuthentication.isBearer(request.getHeader("Authorization"));
         if (user != null && bySession && accounts.find(user.getName()).isEmpty()) {
             HttpSession session = request.getSession(false);
             if (session != null) {
                 session.invalidate();
             }
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
-            Problem.write(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized",
-                    "This account has been deleted: sign in again.", "");
+            DuplexAuthentication.writeUnauthorized(request, response, "This account has been deleted: sign in again.");
             return;
         }
         chain.doFilter(request, response);

@@ -83,7 +83,7 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
             return context.doNothing();
         }
         String authorization = request.getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (isBearer(authorization)) {
             return login(context, new ApiTokenCredential(authorization.substring(7).strip()), request,
                     response);
         }
@@ -220,8 +220,19 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
     /** 401 with an RFC 9457 problem, before the request reaches the API or the WebSocket. */
     private static AuthenticationStatus unauthorized(HttpServletRequest request, HttpServletResponse response,
                                                      String detail) {
+        writeUnauthorized(request, response, detail);
+        return AuthenticationStatus.SEND_FAILURE;
+    }
+
+    /** Whether an {@code Authorization} header (or null) carries a personal API token. */
+    static boolean isBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /** The 401 {@code unauthorized} problem of every refused request, with the challenge a client can answer. */
+    static void writeUnauthorized(HttpServletRequest request, HttpServletResponse response, String detail) {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"duplex\"");
-        return problem(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail,
+        Problem.write(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized", detail,
                 "");
     }
 
