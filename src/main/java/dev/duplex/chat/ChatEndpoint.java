@@ -23,6 +23,7 @@ import dev.duplex.stream.Generation;
 import dev.duplex.stream.GenerationListener;
 import dev.duplex.stream.Notice;
 import dev.duplex.stream.UpstreamClient;
+import dev.duplex.text.Excerpt;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -304,7 +305,7 @@ public class ChatEndpoint {
         LiveGeneration generation = generations.find(owner, id);
         if (generation == null) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
-                    "Generation " + id + " is not running and no longer kept for resuming; its answer, if it was "
+                    "Generation " + Excerpt.of(id, 80) + " is not running and no longer kept for resuming; its answer, if it was "
                             + "stored, follows.")));
             storedAnswer(id);
             return;
@@ -374,7 +375,7 @@ public class ChatEndpoint {
         LiveGeneration generation = generations.find(owner, id);
         if (generation == null) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
-                    "Generation " + id + " is not running.")));
+                    "Generation " + Excerpt.of(id, 80) + " is not running.")));
             return;
         }
         generation.cancel();

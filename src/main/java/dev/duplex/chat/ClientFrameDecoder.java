@@ -3,6 +3,7 @@ package dev.duplex.chat;
 import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.text.Excerpt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -178,6 +179,6 @@ public class ClientFrameDecoder {
     }
 
     private static String abbreviate(String text) {
-        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+        return Excerpt.of(text, 80);
     }
 }

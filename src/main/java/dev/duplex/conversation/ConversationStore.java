@@ -6,6 +6,7 @@ import dev.duplex.database.StorableText;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.ChatMessage;
+import dev.duplex.text.Excerpt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -311,7 +312,7 @@ public class ConversationStore {
 
     /** One that does not exist and one of another owner get the same answer: no owner learns of another's. */
     private static DuplexException notFound(String id) {
-        return new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + id + ".");
+        return new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + Excerpt.of(id, 80) + ".");
     }
 
     private static List<MessageEntity> current(EntityManager em, String conversationId) {
@@ -344,7 +345,7 @@ public class ConversationStore {
             }
         }
         throw new DuplexException(ErrorCode.MESSAGE_NOT_FOUND,
-                "No user message " + messageId + " in this conversation to edit.");
+                "No user message " + Excerpt.of(messageId, 80) + " in this conversation to edit.");
     }
 
     /** What the model is to see: the system prompt, then every current message with text. */
@@ -367,11 +368,7 @@ public class ConversationStore {
         if (errorMessage == null || errorMessage.length() <= MAX_ERROR_MESSAGE) {
             return errorMessage;
         }
-        int cut = MAX_ERROR_MESSAGE - 1;
-        if (Character.isHighSurrogate(errorMessage.charAt(cut - 1))) {
-            cut--;
-        }
-        return errorMessage.substring(0, cut) + "…";
+        return Excerpt.of(errorMessage, MAX_ERROR_MESSAGE - 1);
     }
 
     /** A title from the first message: its first line, at most 60 characters, cut at a word. */
@@ -384,6 +381,6 @@ public class ConversationStore {
             return line;
         }
         int cut = line.lastIndexOf(' ', TITLE_LENGTH - 1);
-        return line.substring(0, cut > TITLE_LENGTH / 2 ? cut : TITLE_LENGTH - 1) + "…";
+        return (cut > TITLE_LENGTH / 2 ? line.substring(0, cut) : Excerpt.prefix(line, TITLE_LENGTH - 1)) + "…";
     }
 }

@@ -2,6 +2,7 @@ package dev.duplex.provider;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.text.Excerpt;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ public record Catalogue(Map<String, Provider> providers, Map<String, ModelEntry>
         if (model == null) {
             throw new DuplexException(ErrorCode.UNKNOWN_MODEL, models.isEmpty()
                     ? "No model is configured on this server."
-                    : "Unknown model \"" + (wanted.length() > 80 ? wanted.substring(0, 80) + "…" : wanted)
+                    : "Unknown model \"" + Excerpt.of(wanted, 80)
                             + "\"; available: " + String.join(", ", models.keySet()));
         }
         return model;

@@ -2,6 +2,7 @@ package dev.duplex.provider;
 
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
+import dev.duplex.text.Excerpt;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -33,7 +34,7 @@ public final class ProviderJson {
     }
 
     static DuplexException badChunk(String data, Exception cause) {
-        String excerpt = data.length() > 120 ? data.substring(0, 120) + "…" : data;
+        String excerpt = Excerpt.of(data, 120);
         return new DuplexException(ErrorCode.UPSTREAM_BAD_CHUNK,
                 "The model provider sent a chunk that is not a JSON object: " + excerpt, cause);
     }

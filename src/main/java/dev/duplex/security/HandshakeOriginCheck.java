@@ -1,6 +1,7 @@
 package dev.duplex.security;
 
 import dev.duplex.api.Problem;
+import dev.duplex.text.Excerpt;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -70,7 +71,7 @@ public class HandshakeOriginCheck extends HttpFilter {
         if (value == null) {
             return "(none)";
         }
-        String cut = value.length() > 200 ? value.substring(0, 200) + "..." : value;
+        String cut = Excerpt.of(value, 200);
         return '"' + cut.replaceAll("\\p{Cntrl}", "?") + '"';
     }
 }

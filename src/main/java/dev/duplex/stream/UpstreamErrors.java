@@ -3,6 +3,7 @@ package dev.duplex.stream;
 import dev.duplex.error.DuplexException;
 import dev.duplex.error.ErrorCode;
 import dev.duplex.provider.ProviderJson;
+import dev.duplex.text.Excerpt;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +69,7 @@ final class UpstreamErrors {
     /** {@code text} on one line, and cut after {@value #MAX_EXCERPT} characters: a provider's words in a message. */
     static String excerpt(String text) {
         String oneLine = text.replaceAll("\\s+", " ").strip();
-        return oneLine.length() > MAX_EXCERPT ? oneLine.substring(0, MAX_EXCERPT) + "…" : oneLine;
+        return Excerpt.of(oneLine, MAX_EXCERPT);
     }
 
 }

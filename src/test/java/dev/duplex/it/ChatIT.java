@@ -376,7 +376,20 @@ class ChatIT {
             client.send("{\"type\":\"cancel\"}");
             client.send("{\"type\":\"ping\"}");
             assertEquals("pong", client.next().getString("type"), "cancel with nothing running is a no-op");
+
+            String longId = "\uD83D\uDE00".repeat(300); // an id is the client's own input: quoted in part only
+            client.send("{\"type\":\"cancel\",\"id\":\"" + longId + "\"}");
+            assertQuotedInPart("generation_not_found", client.next("error"));
+            client.send("{\"content\":\"hi\",\"conversation_id\":\"" + longId + "\"}");
+            assertQuotedInPart("conversation_not_found", client.next("error"));
         }
+    }
+
+    /** At most 80 characters of the id, and no half of an emoji (UTF-8 cannot carry it: it arrived as '?'). */
+    private static void assertQuotedInPart(String code, JsonObject error) {
+        assertEquals(code, error.getString("code"));
+        String message = error.getString("message");
+        assertTrue(message.length() < 200 && message.contains("\uD83D\uDE00…") && !message.contains("?"), message);
     }
 
     @Test
