@@ -14,10 +14,13 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -115,6 +118,19 @@ public class Accounts {
 
     public Optional<UserEntity> find(String username) {
         return Optional.ofNullable(database.transaction(em -> em.find(UserEntity.class, username)));
+    }
+
+    /** Those of {@code usernames} that still have an account (one query per 500 names). */
+    public Set<String> existing(Collection<String> usernames) {
+        List<String> names = List.copyOf(usernames);
+        Set<String> found = new HashSet<>();
+        for (int from = 0; from < names.size(); from += 500) {
+            List<String> chunk = names.subList(from, Math.min(names.size(), from + 500));
+            found.addAll(database.transaction(em -> em.createQuery(
+                    "select u.username from UserEntity u where u.username in :names", String.class)
+                    .setParameter("names", chunk).getResultList()));
+        }
+        return found;
     }
 
     public List<UserEntity> users() {

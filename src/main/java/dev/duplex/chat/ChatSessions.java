@@ -9,6 +9,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,6 +60,11 @@ public class ChatSessions {
     /** Each open session with the {@code System.nanoTime()} its peer was last heard at. */
     void forEachHeard(java.util.function.ObjLongConsumer<Session> action) {
         open.forEach((session, entry) -> action.accept(session, entry.heardNanos));
+    }
+
+    /** The owners with a session open. */
+    Set<String> owners() {
+        return Set.copyOf(perOwner.keySet());
     }
 
     public int count() {

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -89,6 +90,11 @@ public class LiveGenerations {
     /** The account was deleted: its running generations are cancelled, as its conversations' would be. */
     void accountDeleted(@Observes @Priority(Interceptor.Priority.APPLICATION) AccountDeleted deleted) {
         cancelRunning(generation -> generation.owner().equals(deleted.owner()));
+    }
+
+    /** The owners of the generations running, watched or not. */
+    Set<String> runningOwners() {
+        return running.stream().map(LiveGeneration::owner).collect(Collectors.toSet());
     }
 
     private void cancelRunning(Predicate<LiveGeneration> which) {

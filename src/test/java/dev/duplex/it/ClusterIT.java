@@ -1,0 +1,104 @@
+package dev.duplex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Duplex servers over one PostgreSQL, as a cluster behind a load balancer runs them: each browser talks to one
+ * of them, and they share nothing but the database (no session replication). Runs in the postgresql profile only
+ * (pom.xml): a cluster needs a database both servers reach.
+ */
+class ClusterIT extends WithServerProcess {
+
+    private static final String ADMIN_PASSWORD = "cluster-admin-password-1";
+    /** server-config/payara/postgresql.asadmin's database, as .ci/run creates it. */
+    private static final String DATABASE = "jdbc:postgresql://localhost:5432/duplex";
+
+    private PayaraProcess other;
+
+    /**
+     * No account yet, so the first server makes the admin whose password this test knows. The database is the
+     * integration tests' own; the other tests that use it have no accounts (they run anonymous).
+     */
+    @BeforeEach
+    void noAccounts() throws SQLException {
+        assumeTrue("PostgreSQL".equals(System.getProperty("duplex.it.database")),
+                "a cluster needs PostgreSQL: mvn verify -Ppostgresql");
+        try (Connection db = DriverManager.getConnection(DATABASE, "duplex", "duplex");
+                Statement statement = db.createStatement()) {
+            if (exists(db, "app_user")) { // before any server has made the schema, there is nothing to delete
+                statement.executeUpdate("DELETE FROM api_token");
+                statement.executeUpdate("DELETE FROM user_limit WHERE owner_id LIKE 'user:%'");
+                statement.executeUpdate("DELETE FROM app_user");
+            }
+        }
+    }
+
+    private static boolean exists(Connection db, String table) throws SQLException {
+        try (ResultSet tables = db.getMetaData().getTables(null, null, table, null)) {
+            return tables.next();
+        }
+    }
+
+    @AfterEach
+    void stopTheOtherServer() throws InterruptedException {
+        if (other != null) {
+            other.close();
+        }
+    }
+
+    /**
+     * An admin deletes an account on one server while its user chats on the other. The deleting server's event
+     * is its own: before, the other server left the user's connections open, answering, for as long as they
+     * stayed open, and its answer streaming there ran on with the provider generating (and billing) it.
+     */
+    @Test
+    void anAccountDeletedOnOneServerIsStoppedOnTheOther() throws Exception {
+        upstream.on("hana-endless", OpenAiSse.endless(20));
+        server = start("cluster-a"); // first: it makes the admin and the schema
+        other = start("cluster-b");
+        SignedIn rootOnA = SignedIn.attempt(server.url(), "root", ADMIN_PASSWORD);
+        HttpResponse<String> created = rootOnA.post("api/admin/users",
+                "{\"username\":\"hana\",\"password\":\"hana-password-1\"}", "application/json");
+        assertEquals(201, created.statusCode(), created.body());
+        SignedIn hanaOnB = SignedIn.attempt(other.url(), "hana", "hana-password-1");
+
+        try (WsClient streaming = hanaOnB.connect(); WsClient idle = hanaOnB.connect()) {
+            streaming.send("{\"content\":\"hana-endless\"}");
+            streaming.next("start");
+            streaming.next("token");
+            idle.send("{\"type\":\"ping\"}");
+            assertEquals("pong", idle.next().getString("type"));
+
+            assertEquals(204, rootOnA.send("DELETE", "api/admin/users/hana", null).statusCode());
+            assertEquals(1008, streaming.awaitCloseCode(), "closed within the check's interval");
+            assertEquals(1008, idle.awaitCloseCode());
+        }
+        assertTrue(upstream.last("hana-endless").awaitEnd(2000), "the provider's connection closed");
+        Deployments.assertProblem(hanaOnB.get("api/me"), 401, "unauthorized");
+        assertTrue(other.logText().contains("The account hana no longer exists"), "server B said why");
+    }
+
+    private PayaraProcess start(String name) throws Exception {
+        return PayaraProcess.start(PayaraProcess.freePort(), name, Map.of(
+                "duplex.auth.mode", "form",
+                "duplex.auth.bootstrap-admin", "root",
+                "duplex.auth.bootstrap-password", ADMIN_PASSWORD,
+                "duplex.auth.account-check-ms", "1000",
+                "duplex.data-dir", dataDir.toString(),
+                "duplex.upstream.base-url", upstream.baseUrl(),
+                "duplex.upstream.model", "gpt-test"));
+    }
+}
