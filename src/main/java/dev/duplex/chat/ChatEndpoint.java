@@ -305,8 +305,8 @@ public class ChatEndpoint {
         LiveGeneration generation = generations.find(owner, id);
         if (generation == null) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
-                    "Generation " + Excerpt.of(id, 80) + " is not running and no longer kept for resuming; its answer, if it was "
-                            + "stored, follows.")));
+                    "Generation " + Excerpt.of(id, 80) + " is not running and no longer kept for resuming; its"
+                            + " answer, if it was stored, follows.")));
             storedAnswer(id);
             return;
         }

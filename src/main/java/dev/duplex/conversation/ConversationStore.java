@@ -44,6 +44,9 @@ public class ConversationStore {
     @Inject
     StoreWriter writer;
 
+    @Inject
+    ServerPresence presence;
+
     /**
      * Records what a client asked before the model sees it: the user's message (or, to regenerate, the previous
      * answer superseded; to edit, the edited message and all after it superseded), and an empty answer in status
@@ -94,7 +97,7 @@ public class ConversationStore {
                         now);
             }
             add(em, answerId, conversationId, position, "assistant", "", MessageStatus.STREAMING, now)
-                    .generation(request.generationId(), request.model());
+                    .generation(request.generationId(), request.model(), presence.name());
             conversation.touch(now);
             return null;
         }, request.content() == null ? 0 : request.content().length());
@@ -221,18 +224,6 @@ public class ConversationStore {
             statement.setParameter(i + 1, values.get(i));
         }
         statement.setParameter(values.size() + 1, id).executeUpdate();
-    }
-
-    /** Answers left streaming by a server that stopped without ending them: they are interrupted. */
-    public int markInterrupted() {
-        return database.transaction(em -> {
-            List<MessageEntity> streaming = em.createQuery(
-                    "select m from MessageEntity m where m.status = :status", MessageEntity.class)
-                    .setParameter("status", MessageStatus.STREAMING).getResultList();
-            Instant now = Instant.now();
-            streaming.forEach(message -> message.interrupted(now));
-            return streaming.size();
-        });
     }
 
     /** The owner's conversations, newest activity first; {@code query} (optional) searches titles and text. */

@@ -45,6 +45,10 @@ public class MessageEntity {
     private String model;
     private String provider;
 
+    /** The server streaming the answer ({@link ServerPresence}); null for a question. */
+    @Column(name = "server_name")
+    private String serverName;
+
     @Column(name = "finish_reason")
     private String finishReason;
 
@@ -167,17 +171,13 @@ public class MessageEntity {
         return updatedAt;
     }
 
-    void generation(String id, String modelId) {
+    void generation(String id, String modelId, String server) {
         generationId = id;
         model = modelId;
+        serverName = server;
     }
 
     void supersede() {
         superseded = true;
-    }
-
-    void interrupted(Instant now) {
-        status = MessageStatus.INTERRUPTED;
-        updatedAt = now;
     }
 }

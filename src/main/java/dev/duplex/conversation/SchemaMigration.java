@@ -10,8 +10,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * At deployment, before any request: brings the schema up to date with Flyway (db/migration), then marks the
- * answers a stopped server left streaming as interrupted. A failure here fails the deployment, loudly, rather
- * than serving with a schema the code does not expect.
+ * answers a stopped server left streaming as interrupted ({@link ServerPresence}). A failure here fails the
+ * deployment, loudly, rather than serving with a schema the code does not expect.
  */
 @ApplicationScoped
 public class SchemaMigration {
@@ -22,7 +22,7 @@ public class SchemaMigration {
     Database database;
 
     @Inject
-    ConversationStore store;
+    ServerPresence presence;
 
     void migrate(@Observes @Initialized(ApplicationScoped.class) Object started) {
         var result = Flyway.configure(getClass().getClassLoader())
@@ -34,7 +34,7 @@ public class SchemaMigration {
             LOG.info(() -> "Database schema migrated to version " + result.targetSchemaVersion + " ("
                     + result.migrationsExecuted + " migrations, " + result.database + ")");
         }
-        int interrupted = store.markInterrupted();
+        int interrupted = presence.start();
         if (interrupted > 0) {
             LOG.warning(() -> interrupted + " answers were left streaming by the last run: marked interrupted");
         }

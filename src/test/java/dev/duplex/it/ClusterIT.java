@@ -1,15 +1,18 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,8 +94,47 @@ class ClusterIT extends WithServerProcess {
         assertTrue(other.logText().contains("The account hana no longer exists"), "server B said why");
     }
 
+    /**
+     * A server that starts beside another leaves the other's streaming answers alone; a server that is killed has
+     * its answers marked interrupted by the others once its presence lapses. Before, every start marked every
+     * streaming answer interrupted, the other server's live ones included (their text then stopped being saved).
+     */
+    @Test
+    void aStartingServerLeavesTheOthersAnswersAloneAndMarksAKilledOnesInterrupted() throws Exception {
+        upstream.on("ivy-endless", OpenAiSse.endless(20));
+        server = start("cluster-a");
+        SignedIn rootOnA = SignedIn.attempt(server.url(), "root", ADMIN_PASSWORD);
+        try (WsClient streaming = rootOnA.connect()) {
+            streaming.send("{\"content\":\"ivy-endless\"}");
+            String conversation = streaming.next("start").getString("conversation_id");
+            streaming.next("token");
+
+            other = start("cluster-b");
+            Thread.sleep(2500); // more than two of the servers' renewals
+            JsonObject answer = answer(rootOnA, conversation);
+            assertEquals("streaming", answer.getString("status"), "B's start left A's live answer alone");
+            int saved = answer.getString("content").length();
+            await().atMost(Duration.ofSeconds(10)).until(() -> answer(rootOnA, conversation)
+                    .getString("content").length() > saved); // A still saves it
+
+            server.kill();
+            SignedIn rootOnB = SignedIn.attempt(other.url(), "root", ADMIN_PASSWORD);
+            await().atMost(Duration.ofSeconds(15)).until(() -> answer(rootOnB, conversation)
+                    .getString("status").equals("interrupted"));
+            assertTrue(other.logText().contains("stopped renewing its presence"), "server B said why");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openStreams() == 0);
+    }
+
+    private static JsonObject answer(SignedIn browser, String conversation) throws Exception {
+        return browser.json("api/conversations/" + conversation).getJsonArray("messages").getJsonObject(1);
+    }
+
     private PayaraProcess start(String name) throws Exception {
         return PayaraProcess.start(PayaraProcess.freePort(), name, Map.of(
+                "duplex.server.name", name,
+                "duplex.server.presence-ms", "1000",
+                "duplex.history.save-interval-ms", "200",
                 "duplex.auth.mode", "form",
                 "duplex.auth.bootstrap-admin", "root",
                 "duplex.auth.bootstrap-password", ADMIN_PASSWORD,
