@@ -42,6 +42,8 @@ public class Accounts {
     static final int MAX_USERNAME = 64;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1," + MAX_USERNAME + "}");
     private static final int MIN_PASSWORD = 12;
+    /** Longer than any passphrase; a longer one is refused rather than hashed at every sign-in. */
+    private static final int MAX_PASSWORD = 1024;
     /** The {@code api_token.label} column's length. */
     private static final int MAX_LABEL_CHARS = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -114,6 +116,29 @@ public class Accounts {
             return Optional.empty(); // signs in at the OpenID provider only
         }
         return hash.verify(password.toCharArray(), user.passwordHash()) ? Optional.of(user) : Optional.empty();
+    }
+
+    /** Sets the user's password; an account that signs in at the OpenID provider has none here. */
+    public void setPassword(String username, String password) {
+        checkPassword(password);
+        String passwordHash = hash.generate(password.toCharArray());
+        database.transaction(em -> {
+            UserEntity user = em.find(UserEntity.class, username);
+            if (user == null) {
+                throw new DuplexException(ErrorCode.USER_NOT_FOUND, "No user " + username + ".");
+            }
+            if (user.passwordHash().equals(EXTERNAL)) {
+                throw new DuplexException(ErrorCode.INVALID_FRAME, username + " signs in at the OpenID provider, which"
+                        + " keeps their password.");
+            }
+            user.passwordHash(passwordHash);
+            return null;
+        });
+    }
+
+    /** What a signed-in session remembers of the user's password: it changes when the password does. */
+    static String credentials(UserEntity user) {
+        return sha256(user.passwordHash());
     }
 
     public Optional<UserEntity> find(String username) {
@@ -216,9 +241,10 @@ public class Accounts {
     }
 
     static void checkPassword(String password) {
-        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD) {
+        int length = password == null ? 0 : password.codePointCount(0, password.length());
+        if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
             throw new DuplexException(ErrorCode.INVALID_FRAME,
-                    "A password has at least " + MIN_PASSWORD + " characters.");
+                    "A password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
         }
     }
 

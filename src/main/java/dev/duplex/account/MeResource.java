@@ -1,14 +1,26 @@
 package dev.duplex.account;
 
+import dev.duplex.error.DuplexException;
+import dev.duplex.error.ErrorCode;
+import dev.duplex.limit.MessageRate;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** {@code GET /api/me}: who the caller is, for the page's header ({@code username} null in anonymous mode). */
+/**
+ * {@code GET /api/me}: who the caller is, for the page's header ({@code username} null in anonymous mode);
+ * {@code PUT /api/me/password}: the caller changes their own password.
+ */
 @Path("me")
 @Produces(MediaType.APPLICATION_JSON)
 public class MeResource {
@@ -16,8 +28,21 @@ public class MeResource {
     public record Me(String username, boolean admin, String mode) {
     }
 
+    public record PasswordChange(String current, @JsonbProperty("new") String next) {
+    }
+
     @Inject
     Accounts accounts;
+
+    @Inject
+    MessageRate rate;
+
+    @Inject
+    Event<PasswordChanged> changed;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.sign-ins-per-minute", defaultValue = "10")
+    int signInsPerMinute;
 
     @Context
     HttpServletRequest request;
@@ -31,5 +56,32 @@ public class MeResource {
         }
         String username = Owners.username(request);
         return new Me(username, accounts.isAdmin(username), name);
+    }
+
+    /**
+     * Changes the caller's password ({@code {"current":"...","new":"..."}}). The current one must be right, and
+     * tries count against the sign-ins allowed per minute for the name, as guesses at the form do. The caller's
+     * session stays signed in; the user's other browsers are signed out at their next request, and their chat
+     * connections here are closed (those still signed in reconnect).
+     */
+    @PUT
+    @Path("password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response changePassword(PasswordChange body) {
+        String username = Owners.username(request);
+        if (body == null || body.current() == null || body.next() == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "Send {\"current\":\"...\",\"new\":\"...\"}.");
+        }
+        if (AuthMode.current() == AuthMode.OIDC) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "The OpenID provider keeps your password: change it"
+                    + " there.");
+        }
+        rate.take("sign-in:" + username, signInsPerMinute);
+        UserEntity account = accounts.verify(username, body.current()).orElseThrow(() -> new DuplexException(
+                ErrorCode.FORBIDDEN, "The current password is not right."));
+        accounts.setPassword(account.username(), body.next());
+        accounts.find(username).ifPresent(changedAccount -> SignedInAccountCheck.remember(request, changedAccount));
+        changed.fire(new PasswordChanged(Accounts.owner(username)));
+        return Response.noContent().build();
     }
 }

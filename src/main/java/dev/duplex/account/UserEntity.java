@@ -55,4 +55,8 @@ public class UserEntity {
     void admin(boolean admin) {
         this.admin = admin;
     }
+
+    void passwordHash(String hash) {
+        passwordHash = hash;
+    }
 }

@@ -62,6 +62,9 @@ public class UsersResource {
     @Inject
     Event<AccountDeleted> deleted;
 
+    @Inject
+    Event<PasswordChanged> passwordChanged;
+
     @Context
     HttpServletRequest request;
 
@@ -91,6 +94,26 @@ public class UsersResource {
         accounts.delete(username);
         limits.forget(Accounts.owner(username));
         deleted.fire(new AccountDeleted(Accounts.owner(username)));
+        return Response.noContent().build();
+    }
+
+    public record NewPassword(String password) {
+    }
+
+    /**
+     * Resets the user's password ({@code {"password":"..."}}): every browser signed in as them is signed out at its
+     * next request, and their chat connections here are closed. Their personal tokens keep working.
+     */
+    @PUT
+    @Path("{username}/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response resetPassword(@PathParam("username") String username, NewPassword body) {
+        requireAdmin();
+        if (body == null || body.password() == null) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "Send {\"password\":\"...\"}.");
+        }
+        accounts.setPassword(username, body.password());
+        passwordChanged.fire(new PasswordChanged(Accounts.owner(username)));
         return Response.noContent().build();
     }
 

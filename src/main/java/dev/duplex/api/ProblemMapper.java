@@ -22,11 +22,14 @@ public class ProblemMapper implements ExceptionMapper<DuplexException> {
             case FORBIDDEN -> 403;
             case USER_EXISTS, CONVERSATION_CHANGED -> 409;
             case INVALID_JSON, INVALID_FRAME, MISSING_CONTENT, UNKNOWN_MODEL, NOTHING_TO_REGENERATE -> 400;
+            case RATE_LIMITED -> 429;
             case STORAGE_ERROR -> 503;
             case BUSY -> 409;
             default -> 500;
         };
-        return Problem.response(status, e.code().wireName(), Response.Status.fromStatusCode(status).getReasonPhrase(),
-                e.getMessage());
+        Response response = Problem.response(status, e.code().wireName(),
+                Response.Status.fromStatusCode(status).getReasonPhrase(), e.getMessage());
+        return e.retryAfterMs() == null ? response : Response.fromResponse(response)
+                .header("Retry-After", Math.max(1, (e.retryAfterMs() + 999) / 1000)).build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.duplex.chat;
 
 import dev.duplex.account.AccountDeleted;
+import dev.duplex.account.PasswordChanged;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -105,9 +106,19 @@ public class ChatSessions {
      * end frames, sent once the answer is saved, may come too late to be sent).
      */
     void accountDeleted(@Observes @Priority(Interceptor.Priority.APPLICATION + 1) AccountDeleted deleted) {
-        CloseReason gone = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "account deleted");
-        open.values().stream().filter(entry -> entry.owner.equals(deleted.owner()))
-                .forEach(entry -> entry.sender.close(gone));
+        close(deleted.owner(), new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "account deleted"));
+    }
+
+    /**
+     * The account's password was changed: its sessions close with 1008. Its browsers that are still signed in
+     * reconnect and resume their answers, which run on; the others are refused at the handshake.
+     */
+    void passwordChanged(@Observes PasswordChanged changed) {
+        close(changed.owner(), new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "password changed"));
+    }
+
+    private void close(String owner, CloseReason reason) {
+        open.values().stream().filter(entry -> entry.owner.equals(owner)).forEach(entry -> entry.sender.close(reason));
     }
 
     /** An open session's sender, its owner, and when its peer was last heard. */

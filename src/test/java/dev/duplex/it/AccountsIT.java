@@ -210,6 +210,11 @@ class AccountsIT {
         Deployments.assertProblem(yes, 400, "invalid_frame");
         assertTrue(yes.body().contains("admin is true or false"), yes.body());
         assertFalse(root.get("api/admin/users").body().contains("\"frank\""), "no account was made");
+        HttpResponse<String> tooLong = root.post("api/admin/users",
+                "{\"username\":\"frank\",\"password\":\"" + "p".repeat(1025) + "\"}", "application/json");
+        Deployments.assertProblem(tooLong, 400, "invalid_frame");
+        assertTrue(tooLong.body().contains("12 to 1024 characters"), tooLong.body());
+        assertFalse(root.get("api/admin/users").body().contains("\"frank\""), "no account was made");
 
         Deployments.assertProblem(root.post("api/tokens", "{\"label\":\"" + "l".repeat(101) + "\"}",
                 "application/json"), 400, "invalid_frame");
@@ -247,6 +252,53 @@ class AccountsIT {
         Deployments.assertProblem(gina.get("api/me"), 401, "unauthorized");
         assertEquals(401, gina.get("api/conversations").statusCode(), "the session is over, not only refused once");
         WsClient.refused(401, "unauthorized", gina::connect);
+    }
+
+    /**
+     * A user changes their own password: the current one must be right; the browser that changed it stays signed
+     * in, their other browser is signed out at its next request and its chat connection closed, and the old password
+     * no longer signs in. An admin's reset signs out every browser of the user. Before, a password could not be
+     * changed at all.
+     */
+    @Test
+    void aUserChangesTheirPasswordAndTheirOtherBrowsersAreSignedOut() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "ivan");
+        SignedIn here = SignedIn.attempt(deployed, "ivan", "ivan-password-1");
+        SignedIn there = SignedIn.attempt(deployed, "ivan", "ivan-password-1");
+        assertEquals(200, there.get("api/me").statusCode());
+        try (WsClient thereChat = there.connect()) {
+            thereChat.send("{\"type\":\"ping\"}");
+            assertEquals("pong", thereChat.next().getString("type"));
+            Deployments.assertProblem(here.send("PUT", "api/me/password",
+                    "{\"current\":\"not-ivans-password\",\"new\":\"ivan-password-2\"}"), 403, "forbidden");
+            Deployments.assertProblem(here.send("PUT", "api/me/password",
+                    "{\"current\":\"ivan-password-1\",\"new\":\"short\"}"), 400, "invalid_frame");
+            Deployments.assertProblem(here.send("PUT", "api/me/password", "{\"new\":\"ivan-password-2\"}"), 400,
+                    "invalid_frame");
+            assertEquals(204, here.send("PUT", "api/me/password",
+                    "{\"current\":\"ivan-password-1\",\"new\":\"ivan-password-2\"}").statusCode());
+            assertEquals(1008, thereChat.awaitCloseCode());
+        }
+        assertEquals(200, here.get("api/me").statusCode(), "the browser that changed it stays signed in");
+        try (WsClient hereChat = here.connect()) {
+            hereChat.send("{\"type\":\"ping\"}");
+            assertEquals("pong", hereChat.next().getString("type"), "and may chat");
+        }
+        Deployments.assertProblem(there.get("api/me"), 401, "unauthorized");
+        assertEquals(401, there.get("api/conversations").statusCode(), "the session is over, not only refused once");
+        WsClient.refused(401, "unauthorized", there::connect);
+        assertTrue(SignedIn.attempt(deployed, "ivan", "ivan-password-1").location.endsWith("/login.html?failed"));
+
+        assertEquals(403, here.send("PUT", "api/admin/users/root/password", "{\"password\":\"taken-over-pass\"}")
+                .statusCode(), "only admins reset passwords");
+        assertEquals(204, root.send("PUT", "api/admin/users/ivan/password", "{\"password\":\"ivan-password-3\"}")
+                .statusCode());
+        Deployments.assertProblem(here.get("api/me"), 401, "unauthorized");
+        assertEquals(404, root.send("PUT", "api/admin/users/nobody/password", "{\"password\":\"nobodys-password\"}")
+                .statusCode());
+        assertEquals(200, SignedIn.attempt(deployed, "ivan", "ivan-password-3").get("api/me").statusCode());
+        assertEquals(200, root.get("api/me").statusCode(), "the admin's own session is untouched");
     }
 
     @Test
