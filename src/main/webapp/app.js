@@ -5,6 +5,8 @@ import { ReconnectingSocket } from './connection.js';
 import { Sidebar } from './conversations.js';
 import { renderMarkdown, copyText } from './markdown.js';
 import { button } from './dom.js';
+import { setUpPasswordDialog } from './password.js';
+import { showBudgets } from './budgets.js';
 
 const $ = id => document.getElementById(id);
 const transcript = $('transcript');
@@ -55,7 +57,9 @@ const socket = new ReconnectingSocket(socketUrl(), {
     },
 });
 socket.connect();
+setUpPasswordDialog();
 checkSignedIn();
+showBudgets($('budgets'));
 loadModels();
 sidebar.refresh();
 openConversation(location.hash.slice(1) || null);
@@ -72,6 +76,7 @@ async function checkSignedIn() {
         if (me.username) {
             $('who').textContent = me.username;
             $('account').hidden = false;
+            $('change-password').hidden = me.mode !== 'form'; // an OpenID provider keeps its users' passwords
         }
     } catch {
         // offline: the connection status says so already
@@ -421,6 +426,7 @@ function finishTurn(label, failed) {
     current = null;
     setWaiting(false);
     sidebar.refresh();
+    showBudgets($('budgets'));
     follow();
 }
 

@@ -15,12 +15,11 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -137,7 +136,7 @@ public class Accounts {
     }
 
     /** What a signed-in session remembers of the user's password: it changes when the password does. */
-    static String credentials(UserEntity user) {
+    public static String credentials(UserEntity user) {
         return sha256(user.passwordHash());
     }
 
@@ -145,15 +144,18 @@ public class Accounts {
         return Optional.ofNullable(database.transaction(em -> em.find(UserEntity.class, username)));
     }
 
-    /** Those of {@code usernames} that still have an account (one query per 500 names). */
-    public Set<String> existing(Collection<String> usernames) {
+    /**
+     * The {@linkplain #credentials credentials} of those of {@code usernames} that still have an account, by name
+     * (one query per 500 names).
+     */
+    public Map<String, String> credentials(Collection<String> usernames) {
         List<String> names = List.copyOf(usernames);
-        Set<String> found = new HashSet<>();
+        Map<String, String> found = new HashMap<>();
         for (int from = 0; from < names.size(); from += 500) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + 500));
-            found.addAll(database.transaction(em -> em.createQuery(
-                    "select u.username from UserEntity u where u.username in :names", String.class)
-                    .setParameter("names", chunk).getResultList()));
+            database.transaction(em -> em.createQuery("select u from UserEntity u where u.username in :names",
+                    UserEntity.class).setParameter("names", chunk).getResultList())
+                    .forEach(user -> found.put(user.username(), credentials(user)));
         }
         return found;
     }

@@ -59,6 +59,15 @@ public class SignedInAccountCheck extends HttpFilter {
         chain.doFilter(request, response);
     }
 
+    /** What {@code session} remembers of the password it signed in with, or null (not yet, or not a user's). */
+    public static String credentials(HttpSession session) {
+        try {
+            return session.getAttribute(CREDENTIALS) instanceof String credentials ? credentials : null;
+        } catch (IllegalStateException invalidated) {
+            return null;
+        }
+    }
+
     /** After a change of the caller's own password: the session that changed it stays signed in. */
     static void remember(HttpServletRequest request, UserEntity account) {
         HttpSession session = request.getSession(false);

@@ -139,7 +139,8 @@ public class ChatEndpoint {
             return;
         }
         int maxConnectionsPerUser = limits.intValue(owner, "max-connections-per-user", 20);
-        admitted = sessions.add(session, sender, owner, maxConnectionsPerUser);
+        admitted = sessions.add(session, sender, owner,
+                (String) session.getUserProperties().get(ChatHandshake.CREDENTIALS), maxConnectionsPerUser);
         if (!admitted) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.TOO_MANY_CONNECTIONS,
                     "You have " + maxConnectionsPerUser + " chat connections open already; close a tab.")));

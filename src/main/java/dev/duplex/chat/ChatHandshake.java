@@ -2,10 +2,12 @@ package dev.duplex.chat;
 
 import dev.duplex.account.Owners;
 import dev.duplex.account.BrowserIdentity;
+import dev.duplex.account.SignedInAccountCheck;
 import dev.duplex.security.OriginPolicy;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -29,6 +31,8 @@ import java.util.logging.Logger;
 public class ChatHandshake extends ServerEndpointConfig.Configurator {
 
     static final String OWNER = "dev.duplex.owner";
+    /** What the handshake's HTTP session remembers of the password it signed in with (none for a token). */
+    static final String CREDENTIALS = "dev.duplex.credentials";
     private static final Logger LOG = Logger.getLogger(ChatHandshake.class.getName());
 
     /** Made on the first connection, when CDI is ready; making two in a race is harmless. */
@@ -71,6 +75,11 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
         String owner = Owners.of(request.getUserPrincipal(), anonymous != null ? anonymous : BrowserIdentity.newId());
         if (owner != null) {
             config.getUserProperties().put(OWNER, owner);
+        }
+        String credentials = request.getHttpSession() instanceof HttpSession session
+                ? SignedInAccountCheck.credentials(session) : null;
+        if (credentials != null) {
+            config.getUserProperties().put(CREDENTIALS, credentials);
         }
     }
 

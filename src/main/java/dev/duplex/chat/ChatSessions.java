@@ -1,6 +1,7 @@
 package dev.duplex.chat;
 
 import dev.duplex.account.AccountDeleted;
+import dev.duplex.account.Accounts;
 import dev.duplex.account.PasswordChanged;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -27,8 +28,11 @@ public class ChatSessions {
     private final AtomicInteger turns = new AtomicInteger();
     private volatile boolean refusing;
 
-    /** Registers {@code session} of {@code owner}, unless the owner has {@code max} open already (0: no limit). */
-    boolean add(Session session, OrderedSender sender, String owner, int max) {
+    /**
+     * Registers {@code session} of {@code owner}, signed in with {@code credentials} (null for a token or an
+     * anonymous owner), unless the owner has {@code max} open already (0: no limit).
+     */
+    boolean add(Session session, OrderedSender sender, String owner, String credentials, int max) {
         boolean[] admitted = {false};
         perOwner.compute(owner, (o, count) -> {
             int now = count == null ? 0 : count;
@@ -39,7 +43,7 @@ public class ChatSessions {
             return now + 1;
         });
         if (admitted[0]) {
-            open.put(session, new Open(sender, owner));
+            open.put(session, new Open(sender, owner, credentials));
         }
         return admitted[0];
     }
@@ -117,6 +121,23 @@ public class ChatSessions {
         close(changed.owner(), new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "password changed"));
     }
 
+    /**
+     * Closes with 1008 the sessions signed in with a password their user has changed since: {@code current} has
+     * the credentials of each user of {@code checked} that still has an account.
+     */
+    void closeSignedInWithOldPassword(Set<String> checked, Map<String, String> current) {
+        CloseReason changed = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "password changed");
+        open.values().forEach(entry -> {
+            if (entry.credentials != null && entry.owner.startsWith(Accounts.OWNER_PREFIX)) {
+                String username = entry.owner.substring(Accounts.OWNER_PREFIX.length());
+                String now = current.get(username);
+                if (checked.contains(username) && now != null && !now.equals(entry.credentials)) {
+                    entry.sender.close(changed);
+                }
+            }
+        });
+    }
+
     private void close(String owner, CloseReason reason) {
         open.values().stream().filter(entry -> entry.owner.equals(owner)).forEach(entry -> entry.sender.close(reason));
     }
@@ -126,11 +147,13 @@ public class ChatSessions {
 
         final OrderedSender sender;
         final String owner;
+        final String credentials;
         volatile long heardNanos = System.nanoTime();
 
-        Open(OrderedSender sender, String owner) {
+        Open(OrderedSender sender, String owner, String credentials) {
             this.sender = sender;
             this.owner = owner;
+            this.credentials = credentials;
         }
     }
 }

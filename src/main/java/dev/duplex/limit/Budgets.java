@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -68,6 +69,33 @@ public class Budgets {
             return null;
         });
         return new Reservation(owner, periods, tokens, cost);
+    }
+
+    /** Where one of the owner's budgets stands: its amount, what is used, what running generations reserve. */
+    public record Standing(String name, BigDecimal amount, BigDecimal used, BigDecimal reserved, Instant renewsAt) {
+    }
+
+    /** Where each of the owner's budgets stands now, in the order of {@link #limits}; empty when none is set. */
+    public List<Standing> standing(String owner) {
+        List<Limit> limits = limits(owner);
+        if (limits.isEmpty()) {
+            return List.of();
+        }
+        LocalDate today = LocalDate.now(clock);
+        return database.transaction(em -> limits.stream().map(limit -> {
+            List<?> rows = em.createNativeQuery("SELECT used_tokens, reserved_tokens, used_cost, reserved_cost"
+                            + " FROM usage_budget WHERE owner_id = ? AND period = ?")
+                    .setParameter(1, owner).setParameter(2, limit.period(today)).getResultList();
+            Object[] row = rows.isEmpty() ? new Object[] {0, 0, 0, 0} : (Object[]) rows.get(0);
+            int column = limit.tokens() ? 0 : 2;
+            return new Standing(limit.name(), limit.amount(), decimal(row[column]), decimal(row[column + 1]),
+                    limit.renews(today).atStartOfDay(ZoneOffset.UTC).toInstant());
+        }).toList());
+    }
+
+    private static BigDecimal decimal(Object number) {
+        BigDecimal value = new BigDecimal(number.toString()).stripTrailingZeros();
+        return value.scale() < 0 ? value.setScale(0) : value;
     }
 
     /** Gives the reservation back and counts what the generation really used. */
@@ -137,8 +165,18 @@ public class Budgets {
             return daily ? "D" + today : "M" + today.toString().substring(0, 7);
         }
 
+        /** The limit's name, as {@code duplex.limits.<name>} and the admin's API call it. */
+        String name() {
+            return (tokens ? "tokens-per-" : "cost-per-") + (daily ? "day" : "month");
+        }
+
+        /** The first day of the next period (UTC). */
+        LocalDate renews(LocalDate today) {
+            return daily ? today.plusDays(1) : today.withDayOfMonth(1).plusMonths(1);
+        }
+
         DuplexException exceeded(LocalDate today, String currency) {
-            LocalDate resets = daily ? today.plusDays(1) : today.withDayOfMonth(1).plusMonths(1);
+            LocalDate resets = renews(today);
             long waitMs = java.time.Duration.between(ZonedDateTime.now(ZoneOffset.UTC),
                     resets.atStartOfDay(ZoneOffset.UTC)).toMillis();
             String what = tokens ? amount.toPlainString() + " tokens" : amount.toPlainString() + " " + currency;

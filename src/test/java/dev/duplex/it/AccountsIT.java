@@ -1,5 +1,6 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -388,6 +390,61 @@ class AccountsIT {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * In a real browser a user changes their password in the page's dialog: a wrong current password and two new
+     * ones that differ are said and change nothing; then the page stays signed in and answers, and the new password
+     * signs in after a sign-out. The page also says what is left of the user's budget, after each answer.
+     */
+    @Test
+    void inARealBrowserAUserChangesTheirPasswordInThePageAndSeesTheirBudget() throws Exception {
+        SignedIn root = SignedIn.attempt(deployed, "root", ADMIN_PASSWORD);
+        createUser(root, "judy");
+        assertEquals(200, root.send("PUT", "api/admin/users/judy/limits", "{\"tokens-per-day\":50000}").statusCode());
+        UPSTREAM.on("still here", OpenAiSse.tokens(List.of("Still ", "signed ", "in."), 5));
+        org.openqa.selenium.chrome.ChromeDriver browser = Chromium.start();
+        try {
+            browser.get(base().toString());
+            Chromium.signIn(browser, "judy", "judy-password-1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("change-password"))
+                    .isDisplayed());
+            browser.findElement(By.id("change-password")).click();
+            changePassword(browser, "not-judys-password", "judy-password-2", "judy-password-2");
+            await().until(() -> browser.findElement(By.id("password-result")).getText()
+                    .equals("The current password is not right."));
+            changePassword(browser, "judy-password-1", "judy-password-2", "judy-password-3");
+            await().until(() -> browser.findElement(By.id("password-result")).getText()
+                    .equals("The two new passwords differ."));
+            changePassword(browser, "judy-password-1", "judy-password-2", "judy-password-2");
+            await().until(() -> browser.findElement(By.id("password-result")).getText()
+                    .startsWith("Password changed."));
+            browser.findElement(By.id("password-close")).click();
+            assertEquals("Still signed in.", Chromium.ask(browser, "still here"), "reconnected, still signed in");
+            // 11 input and 3 output tokens, as the provider counted them
+            await().until(() -> browser.findElement(By.id("budgets")).getText()
+                    .equals("Today: 49,986 of 50,000 tokens left"));
+
+            browser.findElement(By.id("sign-out")).click();
+            Chromium.signIn(browser, "judy", "judy-password-1");
+            await().until(() -> browser.getCurrentUrl().endsWith("/login.html?failed"));
+            Chromium.signIn(browser, "judy", "judy-password-2");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "judy".equals(browser.findElement(By.id("who"))
+                    .getText()));
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void changePassword(org.openqa.selenium.chrome.ChromeDriver browser, String current, String next,
+                                       String again) {
+        for (String[] field : new String[][] {{"current-password", current}, {"new-password", next},
+                {"repeat-password", again}}) {
+            WebElement input = browser.findElement(By.id(field[0]));
+            input.clear();
+            input.sendKeys(field[1]);
+        }
+        browser.findElement(By.id("password-save")).click();
     }
 
     @Test

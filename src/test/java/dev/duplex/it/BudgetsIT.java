@@ -1,10 +1,16 @@
 package dev.duplex.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import java.math.BigDecimal;
 import java.net.URL;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +90,33 @@ class BudgetsIT {
             clients.get(0).send("{\"content\":\"race again\"}");
             clients.get(0).next("start");
             clients.get(0).untilTerminal();
+
+            // what the user sees of it: 10 x 13 used, nothing reserved once all have ended, the rest, the renewal
+            await().atMost(Duration.ofSeconds(10)).until(() -> budget(browser, 0).getJsonNumber("reserved")
+                    .intValue() == 0);
+            JsonObject tokens = budget(browser, 0);
+            assertEquals("tokens-per-day", tokens.getString("name"));
+            assertEquals(1000, tokens.getJsonNumber("limit").intValue());
+            assertEquals(130, tokens.getJsonNumber("used").intValue(), tokens.toString());
+            assertEquals(870, tokens.getJsonNumber("remaining").intValue(), tokens.toString());
+            assertEquals(LocalDate.now(ZoneOffset.UTC).plusDays(1) + "T00:00:00Z", tokens.getString("renews_at"));
+            assertFalse(tokens.containsKey("currency"));
+            JsonObject cost = budget(browser, 1);
+            assertEquals("cost-per-month", cost.getString("name"));
+            assertEquals(new BigDecimal("0.05"), cost.getJsonNumber("limit").bigDecimalValue());
+            assertEquals(0, cost.getJsonNumber("used").bigDecimalValue().signum(), "gpt-test has no prices");
+            assertEquals("USD", cost.getString("currency"));
+            assertEquals(LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1) + "T00:00:00Z",
+                    cost.getString("renews_at"));
+            assertEquals(0, new Browser(deployed).getJson("me/budgets").getJsonArray("budgets").getJsonObject(0)
+                    .getJsonNumber("used").intValue(), "another browser's budget is its own");
         } finally {
             clients.forEach(WsClient::close);
         }
+    }
+
+    private static JsonObject budget(Browser browser, int index) {
+        return browser.getJson("me/budgets").getJsonArray("budgets").getJsonObject(index);
     }
 
     @Test

@@ -63,12 +63,13 @@ class ClusterIT extends WithServerProcess {
     }
 
     /**
-     * An admin deletes an account on one server while its user chats on the other. The deleting server's event
-     * is its own: before, the other server left the user's connections open, answering, for as long as they
-     * stayed open, and its answer streaming there ran on with the provider generating (and billing) it.
+     * An admin deletes an account on one server while its user chats on the other; then another user changes
+     * their password on one server while signed in on the other. The events of the server where it happens are
+     * its own: before, the other server left the user's connections open, answering, for as long as they stayed
+     * open, and a deleted user's answer streaming there ran on with the provider generating (and billing) it.
      */
     @Test
-    void anAccountDeletedOnOneServerIsStoppedOnTheOther() throws Exception {
+    void anAccountDeletedOrAPasswordChangedOnOneServerIsStoppedOnTheOther() throws Exception {
         upstream.on("hana-endless", OpenAiSse.endless(20));
         server = start("cluster-a"); // first: it makes the admin and the schema
         other = start("cluster-b");
@@ -92,6 +93,22 @@ class ClusterIT extends WithServerProcess {
         assertTrue(upstream.last("hana-endless").awaitEnd(2000), "the provider's connection closed");
         Deployments.assertProblem(hanaOnB.get("api/me"), 401, "unauthorized");
         assertTrue(other.logText().contains("The account hana no longer exists"), "server B said why");
+
+        // a password changed on A: B closes the chat connections its browsers signed in with the old one
+        created = rootOnA.post("api/admin/users", "{\"username\":\"kim\",\"password\":\"kim-password-1\"}",
+                "application/json");
+        assertEquals(201, created.statusCode(), created.body());
+        SignedIn kimOnA = SignedIn.attempt(server.url(), "kim", "kim-password-1");
+        SignedIn kimOnB = SignedIn.attempt(other.url(), "kim", "kim-password-1");
+        try (WsClient kimsChat = kimOnB.connect()) {
+            kimsChat.send("{\"type\":\"ping\"}");
+            assertEquals("pong", kimsChat.next().getString("type"));
+            assertEquals(204, kimOnA.send("PUT", "api/me/password",
+                    "{\"current\":\"kim-password-1\",\"new\":\"kim-password-2\"}").statusCode());
+            assertEquals(1008, kimsChat.awaitCloseCode(), "closed within the check's interval");
+        }
+        Deployments.assertProblem(kimOnB.get("api/me"), 401, "unauthorized");
+        assertEquals(200, kimOnA.get("api/me").statusCode(), "the browser that changed it stays signed in");
     }
 
     /**

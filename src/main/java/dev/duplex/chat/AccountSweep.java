@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,20 +21,23 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Stops what an account deleted on another server of the cluster still has on this one. The server that deletes
- * an account stops its answers and closes its connections at once ({@link AccountDeleted}), but that event is
- * local: here its chat connections stayed open and answered its messages. Every
- * {@code duplex.auth.account-check-ms} (default 5,000) the accounts of the users with a connection open or an
- * answer running on this server are looked up (one query for up to 500 users), and those that are gone get the
- * same treatment as on the deleting server: answers stopped, connections closed with 1008. 0 turns it off; in
- * {@code anonymous} mode there are no accounts and it does not run.
+ * Stops what an account deleted on another server of the cluster still has on this one, and closes the chat
+ * connections signed in with a password changed since. The server where it happens acts at once
+ * ({@link AccountDeleted}, {@code PasswordChanged}), but those events are local: here the connections stayed open
+ * and answered their messages. Every {@code duplex.auth.account-check-ms} (default 5,000) the accounts of the users
+ * with a connection open or an answer running on this server are looked up (one query for up to 500 users): those
+ * that are gone get the same treatment as on the deleting server (answers stopped, connections closed with 1008),
+ * and a connection whose browser signed in with another password than the account's now is closed with 1008 (a
+ * connection made with a personal token is not: tokens outlive password changes). It also catches a connection
+ * opened with a session a moment before its password changed. 0 turns it off; in {@code anonymous} mode there
+ * are no accounts and it does not run.
  *
  * <p>Threading: one timer thread ({@code duplex-account-check}), this bean's, ended with it.
  */
 @ApplicationScoped
-public class DeletedAccountSweep {
+public class AccountSweep {
 
-    private static final Logger LOG = Logger.getLogger(DeletedAccountSweep.class.getName());
+    private static final Logger LOG = Logger.getLogger(AccountSweep.class.getName());
 
     @Inject
     @ConfigProperty(name = "duplex.auth.account-check-ms", defaultValue = "5000")
@@ -86,8 +90,9 @@ public class DeletedAccountSweep {
         if (usernames.isEmpty()) {
             return;
         }
+        Map<String, String> current;
         try {
-            usernames.removeAll(accounts.existing(usernames));
+            current = accounts.credentials(usernames);
             lastSweepFailed = false;
         } catch (RuntimeException e) { // the database is down: the next round asks again
             if (!lastSweepFailed) {
@@ -96,6 +101,8 @@ public class DeletedAccountSweep {
             lastSweepFailed = true;
             return;
         }
+        sessions.closeSignedInWithOldPassword(usernames, current);
+        usernames.removeAll(current.keySet());
         for (String gone : usernames) {
             LOG.info(() -> "The account " + gone + " no longer exists (deleted on another server?): its answers here"
                     + " are stopped and its connections closed");
