@@ -117,11 +117,14 @@ public class Accounts {
         return hash.verify(password.toCharArray(), user.passwordHash()) ? Optional.of(user) : Optional.empty();
     }
 
-    /** Sets the user's password; an account that signs in at the OpenID provider has none here. */
-    public void setPassword(String username, String password) {
+    /**
+     * Sets the user's password and returns its {@linkplain #credentials credentials}; an account that signs in at
+     * the OpenID provider has none here.
+     */
+    public String setPassword(String username, String password) {
         checkPassword(password);
         String passwordHash = hash.generate(password.toCharArray());
-        database.transaction(em -> {
+        return database.transaction(em -> {
             UserEntity user = em.find(UserEntity.class, username);
             if (user == null) {
                 throw new DuplexException(ErrorCode.USER_NOT_FOUND, "No user " + username + ".");
@@ -131,7 +134,7 @@ public class Accounts {
                         + " keeps their password.");
             }
             user.passwordHash(passwordHash);
-            return null;
+            return credentials(user);
         });
     }
 

@@ -79,9 +79,9 @@ public class MeResource {
         rate.take("sign-in:" + username, signInsPerMinute);
         UserEntity account = accounts.verify(username, body.current()).orElseThrow(() -> new DuplexException(
                 ErrorCode.FORBIDDEN, "The current password is not right."));
-        accounts.setPassword(account.username(), body.next());
-        accounts.find(username).ifPresent(changedAccount -> SignedInAccountCheck.remember(request, changedAccount));
-        changed.fire(new PasswordChanged(Accounts.owner(username)));
+        String credentials = accounts.setPassword(account.username(), body.next());
+        SignedInAccountCheck.remember(request, credentials);
+        changed.fire(new PasswordChanged(Accounts.owner(username), credentials));
         return Response.noContent().build();
     }
 }

@@ -69,10 +69,10 @@ public class SignedInAccountCheck extends HttpFilter {
     }
 
     /** After a change of the caller's own password: the session that changed it stays signed in. */
-    static void remember(HttpServletRequest request, UserEntity account) {
+    static void remember(HttpServletRequest request, String credentials) {
         HttpSession session = request.getSession(false);
         if (session != null) {
-            session.setAttribute(CREDENTIALS, Accounts.credentials(account));
+            session.setAttribute(CREDENTIALS, credentials);
         }
     }
 

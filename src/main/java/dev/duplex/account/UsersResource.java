@@ -112,8 +112,8 @@ public class UsersResource {
         if (body == null || body.password() == null) {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "Send {\"password\":\"...\"}.");
         }
-        accounts.setPassword(username, body.password());
-        passwordChanged.fire(new PasswordChanged(Accounts.owner(username)));
+        String credentials = accounts.setPassword(username, body.password());
+        passwordChanged.fire(new PasswordChanged(Accounts.owner(username), credentials));
         return Response.noContent().build();
     }
 

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -90,9 +91,10 @@ public class AccountSweep {
         if (usernames.isEmpty()) {
             return;
         }
-        Map<String, String> current;
+        Map<String, String> current = new HashMap<>();
         try {
-            current = accounts.credentials(usernames);
+            accounts.credentials(usernames).forEach((username, credentials) -> current.put(Accounts.owner(username),
+                    credentials));
             lastSweepFailed = false;
         } catch (RuntimeException e) { // the database is down: the next round asks again
             if (!lastSweepFailed) {
@@ -101,9 +103,11 @@ public class AccountSweep {
             lastSweepFailed = true;
             return;
         }
-        sessions.closeSignedInWithOldPassword(usernames, current);
-        usernames.removeAll(current.keySet());
+        sessions.closeSignedInWithOldPassword(current);
         for (String gone : usernames) {
+            if (current.containsKey(Accounts.owner(gone))) {
+                continue;
+            }
             LOG.info(() -> "The account " + gone + " no longer exists (deleted on another server?): its answers here"
                     + " are stopped and its connections closed");
             deleted.fire(new AccountDeleted(Accounts.owner(gone)));

@@ -1,7 +1,6 @@
 package dev.duplex.chat;
 
 import dev.duplex.account.AccountDeleted;
-import dev.duplex.account.Accounts;
 import dev.duplex.account.PasswordChanged;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -114,26 +113,23 @@ public class ChatSessions {
     }
 
     /**
-     * The account's password was changed: its sessions close with 1008. Its browsers that are still signed in
-     * reconnect and resume their answers, which run on; the others are refused at the handshake.
+     * The account's password was changed: its sessions signed in with another password close with 1008. Its
+     * browsers that are still signed in reconnect and resume their answers, which run on; the others are refused.
      */
     void passwordChanged(@Observes PasswordChanged changed) {
-        close(changed.owner(), new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "password changed"));
+        closeSignedInWithOldPassword(Map.of(changed.owner(), changed.credentials()));
     }
 
     /**
-     * Closes with 1008 the sessions signed in with a password their user has changed since: {@code current} has
-     * the credentials of each user of {@code checked} that still has an account.
+     * Closes with 1008 the sessions signed in with another password than their user's now: {@code current} has
+     * the credentials of users, by owner. Sessions made with a personal token, and of other users, stay.
      */
-    void closeSignedInWithOldPassword(Set<String> checked, Map<String, String> current) {
+    void closeSignedInWithOldPassword(Map<String, String> current) {
         CloseReason changed = new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "password changed");
         open.values().forEach(entry -> {
-            if (entry.credentials != null && entry.owner.startsWith(Accounts.OWNER_PREFIX)) {
-                String username = entry.owner.substring(Accounts.OWNER_PREFIX.length());
-                String now = current.get(username);
-                if (checked.contains(username) && now != null && !now.equals(entry.credentials)) {
-                    entry.sender.close(changed);
-                }
+            String now = current.get(entry.owner);
+            if (entry.credentials != null && now != null && !now.equals(entry.credentials)) {
+                entry.sender.close(changed);
             }
         });
     }

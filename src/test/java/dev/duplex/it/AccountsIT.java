@@ -269,7 +269,10 @@ class AccountsIT {
         SignedIn here = SignedIn.attempt(deployed, "ivan", "ivan-password-1");
         SignedIn there = SignedIn.attempt(deployed, "ivan", "ivan-password-1");
         assertEquals(200, there.get("api/me").statusCode());
-        try (WsClient thereChat = there.connect()) {
+        String token = ((JsonObject) Browser.parse(here.post("api/tokens", "{\"label\":\"script\"}",
+                "application/json").body())).getString("token");
+        try (WsClient thereChat = there.connect();
+             WsClient script = WsClient.connectWith(chat(), "Authorization", "Bearer " + token)) {
             thereChat.send("{\"type\":\"ping\"}");
             assertEquals("pong", thereChat.next().getString("type"));
             Deployments.assertProblem(here.send("PUT", "api/me/password",
@@ -281,6 +284,8 @@ class AccountsIT {
             assertEquals(204, here.send("PUT", "api/me/password",
                     "{\"current\":\"ivan-password-1\",\"new\":\"ivan-password-2\"}").statusCode());
             assertEquals(1008, thereChat.awaitCloseCode());
+            script.send("{\"type\":\"ping\"}");
+            assertEquals("pong", script.next().getString("type"), "a token's connection outlives the change");
         }
         assertEquals(200, here.get("api/me").statusCode(), "the browser that changed it stays signed in");
         try (WsClient hereChat = here.connect()) {
