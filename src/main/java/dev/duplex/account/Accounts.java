@@ -173,8 +173,14 @@ public class Accounts {
                 .getSingleResult());
     }
 
-    /** Removes the user and their tokens; their conversations stay, owned by nobody who can sign in. */
-    public void delete(String username) {
+    /**
+     * Removes the user and their tokens, in one transaction with what they own. With {@code erase} their
+     * conversations and messages are deleted; without, they stay in the database under an owner nobody can sign in
+     * as ({@code deleted:<name>:<epoch ms>}), for an operator who must keep them. Either way a new account of the
+     * same name starts with nothing of the old one's: before, it found the old account's conversations (their owner
+     * was the name), and its budgets' use of the day.
+     */
+    public void delete(String username, boolean erase) {
         database.transaction(em -> {
             UserEntity user = em.find(UserEntity.class, username);
             if (user == null) {
@@ -182,6 +188,18 @@ public class Accounts {
             }
             em.createQuery("delete from ApiTokenEntity t where t.username = :user").setParameter("user", username)
                     .executeUpdate();
+            String owner = owner(username);
+            if (erase) {
+                em.createNativeQuery("DELETE FROM message WHERE conversation_id IN"
+                        + " (SELECT id FROM conversation WHERE owner_id = ?)").setParameter(1, owner).executeUpdate();
+                em.createNativeQuery("DELETE FROM conversation WHERE owner_id = ?").setParameter(1, owner)
+                        .executeUpdate();
+            }
+            String retired = "deleted:" + username + ":" + Instant.now().toEpochMilli();
+            for (String table : List.of("conversation", "usage_budget")) {
+                em.createNativeQuery("UPDATE " + table + " SET owner_id = ? WHERE owner_id = ?")
+                        .setParameter(1, retired).setParameter(2, owner).executeUpdate();
+            }
             em.remove(user);
             return null;
         });

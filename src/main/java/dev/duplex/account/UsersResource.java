@@ -10,12 +10,14 @@ import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -85,13 +87,21 @@ public class UsersResource {
         return Response.status(Response.Status.CREATED).entity(User.of(user)).build();
     }
 
+    /**
+     * Deletes the account; {@code ?conversations=delete} deletes its conversations too, {@code keep} (the default)
+     * keeps them in the database where no account can reach them.
+     */
     @DELETE
     @Path("{username}")
-    public Response delete(@PathParam("username") String username) {
+    public Response delete(@PathParam("username") String username,
+                           @QueryParam("conversations") @DefaultValue("keep") String conversations) {
         if (username.equals(requireAdmin())) {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "An admin cannot delete their own account.");
         }
-        accounts.delete(username);
+        if (!conversations.equals("keep") && !conversations.equals("delete")) {
+            throw new DuplexException(ErrorCode.INVALID_FRAME, "conversations must be keep or delete.");
+        }
+        accounts.delete(username, conversations.equals("delete"));
         limits.forget(Accounts.owner(username));
         deleted.fire(new AccountDeleted(Accounts.owner(username)));
         return Response.noContent().build();

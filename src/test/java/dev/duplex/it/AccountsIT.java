@@ -235,7 +235,7 @@ class AccountsIT {
      * An admin deletes an account while its user is signed in and an answer streams: the answer is stopped (the
      * provider's connection closed), the connection is closed with 1008, and the browser's session is over at its
      * next request. The container keeps a signed-in user in the session, so before, the deleted user went
-     * on chatting until the session expired.
+     * on chatting until the session expired. A new account of the same name starts with nothing of the old one's.
      */
     @Test
     void aDeletedAccountIsSignedOutAtOnceAndItsAnswersStop() throws Exception {
@@ -247,6 +247,8 @@ class AccountsIT {
             client.send("{\"content\":\"gina-endless\"}");
             client.next("start");
             client.next("token");
+            Deployments.assertProblem(root.send("DELETE", "api/admin/users/gina?conversations=maybe", null), 400,
+                    "invalid_frame");
             assertEquals(204, root.send("DELETE", "api/admin/users/gina", null).statusCode());
             assertEquals(1008, client.awaitCloseCode());
         }
@@ -254,6 +256,11 @@ class AccountsIT {
         Deployments.assertProblem(gina.get("api/me"), 401, "unauthorized");
         assertEquals(401, gina.get("api/conversations").statusCode(), "the session is over, not only refused once");
         WsClient.refused(401, "unauthorized", gina::connect);
+
+        // the name again is a new account: it found the old one's conversations, whose owner was the name
+        createUser(root, "gina");
+        SignedIn newGina = SignedIn.attempt(deployed, "gina", "gina-password-1");
+        assertEquals(0, newGina.json("api/conversations").getJsonArray("conversations").size());
     }
 
     /**

@@ -49,6 +49,23 @@ class ClusterIT extends WithServerProcess {
         }
     }
 
+    /** The conversations and messages in the database of {@code username}'s account, or of its remains. */
+    private static long rowsOwnedBy(String username) throws SQLException {
+        try (Connection db = DriverManager.getConnection(DATABASE, "duplex", "duplex");
+                var count = db.prepareStatement("SELECT (SELECT count(*) FROM conversation c WHERE c.owner_id = ?"
+                        + " OR c.owner_id LIKE ?) + (SELECT count(*) FROM message m JOIN conversation c"
+                        + " ON m.conversation_id = c.id WHERE c.owner_id = ? OR c.owner_id LIKE ?)")) {
+            for (int i = 0; i < 4; i += 2) {
+                count.setString(i + 1, "user:" + username);
+                count.setString(i + 2, "deleted:" + username + ":%");
+            }
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
     private static boolean exists(Connection db, String table) throws SQLException {
         try (ResultSet tables = db.getMetaData().getTables(null, null, table, null)) {
             return tables.next();
@@ -86,13 +103,15 @@ class ClusterIT extends WithServerProcess {
             idle.send("{\"type\":\"ping\"}");
             assertEquals("pong", idle.next().getString("type"));
 
-            assertEquals(204, rootOnA.send("DELETE", "api/admin/users/hana", null).statusCode());
+            assertEquals(204, rootOnA.send("DELETE", "api/admin/users/hana?conversations=delete", null)
+                    .statusCode());
             assertEquals(1008, streaming.awaitCloseCode(), "closed within the check's interval");
             assertEquals(1008, idle.awaitCloseCode());
         }
         assertTrue(upstream.last("hana-endless").awaitEnd(2000), "the provider's connection closed");
         Deployments.assertProblem(hanaOnB.get("api/me"), 401, "unauthorized");
         assertTrue(other.logText().contains("The account hana no longer exists"), "server B said why");
+        assertEquals(0, rowsOwnedBy("hana"), "her conversations were erased with her account, as asked");
 
         // a password changed on A: B closes the chat connections its browsers signed in with the old one
         created = rootOnA.post("api/admin/users", "{\"username\":\"kim\",\"password\":\"kim-password-1\"}",
