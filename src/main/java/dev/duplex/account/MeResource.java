@@ -61,8 +61,8 @@ public class MeResource {
     /**
      * Changes the caller's password ({@code {"current":"...","new":"..."}}). The current one must be right, and
      * tries count against the sign-ins allowed per minute for the name, as guesses at the form do. The caller's
-     * session stays signed in; the user's other browsers are signed out at their next request, and their chat
-     * connections here are closed (those still signed in reconnect).
+     * session stays signed in; the user's other browsers are signed out at their next request, and the chat
+     * connections signed in with the old password are closed (those still signed in reconnect).
      */
     @PUT
     @Path("password")

@@ -112,7 +112,8 @@ public class UsersResource {
 
     /**
      * Resets the user's password ({@code {"password":"..."}}): every browser signed in as them is signed out at its
-     * next request, and their chat connections here are closed. Their personal tokens keep working.
+     * next request, and their chat connections signed in with the old password are closed. Their personal tokens
+     * keep working.
      */
     @PUT
     @Path("{username}/password")
