@@ -68,11 +68,15 @@ public class SignedInAccountCheck extends HttpFilter {
         }
     }
 
-    /** After a change of the caller's own password: the session that changed it stays signed in. */
+    /**
+     * After a change of the caller's own password: the session that changed it stays signed in, under a new id
+     * (OWASP's advice after a password change: whoever had learnt the old id has nothing).
+     */
     static void remember(HttpServletRequest request, String credentials) {
         HttpSession session = request.getSession(false);
         if (session != null) {
             session.setAttribute(CREDENTIALS, credentials);
+            request.changeSessionId();
         }
     }
 

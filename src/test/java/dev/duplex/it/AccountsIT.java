@@ -288,8 +288,11 @@ class AccountsIT {
                     "{\"current\":\"ivan-password-1\",\"new\":\"short\"}"), 400, "invalid_frame");
             Deployments.assertProblem(here.send("PUT", "api/me/password", "{\"new\":\"ivan-password-2\"}"), 400,
                     "invalid_frame");
-            assertEquals(204, here.send("PUT", "api/me/password",
-                    "{\"current\":\"ivan-password-1\",\"new\":\"ivan-password-2\"}").statusCode());
+            HttpResponse<String> changed = here.send("PUT", "api/me/password",
+                    "{\"current\":\"ivan-password-1\",\"new\":\"ivan-password-2\"}");
+            assertEquals(204, changed.statusCode(), changed.body());
+            assertTrue(changed.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("JSESSIONID=")),
+                    "the session that changed it goes on under a new id: " + changed.headers().map());
             assertEquals(1008, thereChat.awaitCloseCode());
             script.send("{\"type\":\"ping\"}");
             assertEquals("pong", script.next().getString("type"), "a token's connection outlives the change");
