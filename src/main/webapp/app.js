@@ -26,6 +26,8 @@ let waiting = false;       // a message was sent and its answer has not ended
 let stickToBottom = true;  // auto-scroll until the user scrolls up
 let renderScheduled = false;
 const resumedFromStore = new Set(); // generations this page resumed from a stored streaming answer, once each
+const STORED_WATCH_MS = 2000;
+let storedWatch = null;            // the timer of watchStored
 
 translatePage();
 
@@ -148,6 +150,7 @@ async function openConversation(id) {
     }
     const stored = await response.json();
     system.value = stored.system ?? '';
+    const beingWritten = []; // answers still streaming that this page cannot watch live
     for (const message of stored.messages) {
         if (message.role === 'user') {
             addUserTurn(message.content, message.id);
@@ -163,15 +166,61 @@ async function openConversation(id) {
             }
         } else {
             const turn = addAssistantTurn(message.id);
-            turn.text = message.content;
-            render(turn);
-            settleTurn(turn, storedLabel(message), message.status !== 'complete' && message.status !== 'cancelled',
-                message.status);
+            showStored(turn, message);
+            if (message.status === 'streaming') {
+                beingWritten.push({ messageId: message.id, turn });
+            }
         }
     }
     updateActions();
     stickToBottom = true;
     follow();
+    if (beingWritten.length > 0) {
+        watchStored(id, beingWritten);
+    }
+}
+
+/**
+ * Answers still being written where this page cannot watch them live (on another server of a cluster, which this
+ * server's resume does not find, or by a server that stopped and is not yet known to be gone): read again from the
+ * database every few seconds, until each has ended or the conversation is no longer shown.
+ */
+function watchStored(conversation, watched) {
+    clearTimeout(storedWatch);
+    storedWatch = setTimeout(async () => {
+        if (conversationId !== conversation) {
+            return;
+        }
+        let still = watched;
+        try {
+            const response = await fetch(new URL('api/conversations/' + encodeURIComponent(conversation),
+                document.baseURI));
+            if (!response.ok || conversationId !== conversation) {
+                return;
+            }
+            const messages = new Map((await response.json()).messages.map(message => [message.id, message]));
+            still = [];
+            for (const { messageId, turn } of watched) {
+                const message = messages.get(messageId);
+                if (!message || !turn.item.isConnected) {
+                    continue;
+                }
+                showStored(turn, message);
+                if (message.status === 'streaming') {
+                    still.push({ messageId, turn });
+                }
+            }
+            follow();
+        } catch {
+            // offline: try again at the next round
+        }
+        if (still.length > 0) {
+            watchStored(conversation, still);
+        } else {
+            updateActions();
+            sidebar.refresh();
+        }
+    }, STORED_WATCH_MS);
 }
 
 function handleFrame(frame) {
@@ -258,6 +307,19 @@ function onStart(frame) {
     pendingQuestion = null;
     updateActions();
     sidebar.refresh();
+}
+
+/** An answer as the database has it: its text, and its status as its label (still being written: busy). */
+function showStored(turn, message) {
+    turn.text = message.content;
+    render(turn);
+    const streaming = message.status === 'streaming';
+    settleTurn(turn, storedLabel(message), !streaming && message.status !== 'complete'
+        && message.status !== 'cancelled', message.status);
+    if (streaming) {
+        turn.item.dataset.state = 'streaming';
+        turn.item.setAttribute('aria-busy', 'true');
+    }
 }
 
 function storedLabel(message) {

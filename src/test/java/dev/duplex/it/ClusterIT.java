@@ -17,6 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Two Duplex servers over one PostgreSQL, as a cluster behind a load balancer runs them: each browser talks to one
@@ -134,6 +137,8 @@ class ClusterIT extends WithServerProcess {
      * A server that starts beside another leaves the other's streaming answers alone; a server that is killed has
      * its answers marked interrupted by the others once its presence lapses. Before, every start marked every
      * streaming answer interrupted, the other server's live ones included (their text then stopped being saved).
+     * A browser on the other server, which cannot resume the answer there, shows it growing from the database and
+     * then interrupted: before, it showed the text of the moment it opened the conversation, for good.
      */
     @Test
     void aStartingServerLeavesTheOthersAnswersAloneAndMarksAKilledOnesInterrupted() throws Exception {
@@ -153,13 +158,41 @@ class ClusterIT extends WithServerProcess {
             await().atMost(Duration.ofSeconds(10)).until(() -> answer(rootOnA, conversation)
                     .getString("content").length() > saved); // A still saves it
 
-            server.kill();
-            SignedIn rootOnB = SignedIn.attempt(other.url(), "root", ADMIN_PASSWORD);
-            await().atMost(Duration.ofSeconds(15)).until(() -> answer(rootOnB, conversation)
-                    .getString("status").equals("interrupted"));
-            assertTrue(other.logText().contains("stopped renewing its presence"), "server B said why");
+            ChromeDriver browser = Chromium.start();
+            try {
+                browser.get(other.url().toString());
+                Chromium.signIn(browser, "root", ADMIN_PASSWORD);
+                await().atMost(Duration.ofSeconds(20)).until(() -> "root".equals(browser.findElement(By.id("who"))
+                        .getText()));
+                browser.get(other.url() + "#" + conversation);
+                // the page tries to resume the answer here, then shows it again from the database: its transcript
+                // is replaced meanwhile, so a turn found may be gone (the waits below ignore WebDriver's errors)
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                        .until(() -> "streaming".equals(browser.findElement(
+                        By.cssSelector("li.turn.assistant")).getAttribute("data-state")));
+                int shown = shownAnswer(browser).length();
+                await().atMost(Duration.ofSeconds(15)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                        .until(() -> shownAnswer(browser).length() > shown);
+
+                server.kill();
+                SignedIn rootOnB = SignedIn.attempt(other.url(), "root", ADMIN_PASSWORD);
+                await().atMost(Duration.ofSeconds(15)).until(() -> answer(rootOnB, conversation)
+                        .getString("status").equals("interrupted"));
+                assertTrue(other.logText().contains("stopped renewing its presence"), "server B said why");
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                        .until(() -> "interrupted".equals(browser.findElement(
+                        By.cssSelector("li.turn.assistant")).getAttribute("data-status")));
+                assertEquals("Interrupted: the server stopped before this answer was finished.",
+                        browser.findElement(By.cssSelector("li.turn.assistant .status")).getText());
+            } finally {
+                browser.quit();
+            }
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> upstream.openStreams() == 0);
+    }
+
+    private static String shownAnswer(ChromeDriver browser) {
+        return browser.findElement(By.cssSelector("li.turn.assistant .content")).getText();
     }
 
     private static JsonObject answer(SignedIn browser, String conversation) throws Exception {
