@@ -1,4 +1,5 @@
-// The sidebar: the browser's conversations from /api/conversations (newest first), search, rename, delete.
+// The sidebar: the browser's conversations from /api/conversations (newest first), search, rename, download as
+// Markdown, delete.
 import { t } from './i18n.js';
 import { button } from './dom.js';
 
@@ -57,7 +58,14 @@ export class Sidebar {
         rename.setAttribute('aria-label', t.rename(conversation.title));
         const remove = button('delete', '✕', () => this.remove(conversation));
         remove.setAttribute('aria-label', t.delete(conversation.title));
-        item.append(open, rename, remove);
+        const download = document.createElement('a'); // the server answers it as an attachment, Markdown
+        download.className = 'export';
+        download.href = 'api/conversations/' + encodeURIComponent(conversation.id) + '/export?format=md';
+        download.download = '';
+        download.textContent = '⤓';
+        download.setAttribute('aria-label', t.download(conversation.title));
+        download.title = t.download(conversation.title);
+        item.append(open, rename, download, remove);
         return item;
     }
 

@@ -329,6 +329,17 @@ class BrowserIT {
         assertEquals("inline code", stored.findElement(By.cssSelector(".content code")).getText());
         assertTrue(stored.findElement(By.className("status")).getText().startsWith("Done"));
 
+        // each conversation downloads as Markdown, with this browser's own identity
+        WebElement download = browser.findElement(By.cssSelector("#conversations li[data-id='" + firstId
+                + "'] a.export"));
+        String href = download.getAttribute("href");
+        assertTrue(href.endsWith("api/conversations/" + firstId + "/export?format=md"), href);
+        assertEquals("", download.getAttribute("download"), "a download, not a page to leave for");
+        String markdown = (String) ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[1];"
+                + " fetch(arguments[0]).then(r => r.text()).then(done, e => done('failed: ' + e));", href);
+        assertTrue(markdown.contains("Show `inline code` and **bold** please") && markdown.contains("inline code"),
+                markdown);
+
         browser.navigate().refresh();
         await().atMost(Duration.ofSeconds(20)).until(() -> "open".equals(
                 browser.findElement(By.id("connection-text")).getAttribute("data-state")));
