@@ -76,7 +76,12 @@ public class MeResource {
             throw new DuplexException(ErrorCode.INVALID_FRAME, "The OpenID provider keeps your password: change it"
                     + " there.");
         }
-        rate.take("sign-in:" + username, signInsPerMinute);
+        try {
+            rate.take("sign-in:" + username, signInsPerMinute);
+        } catch (DuplexException limited) { // its words are a chat message's
+            throw new DuplexException(ErrorCode.RATE_LIMITED, "Too many password attempts for this name; try again in "
+                    + Math.max(1, (limited.retryAfterMs() + 999) / 1000) + " s.", null, limited.retryAfterMs(), null);
+        }
         UserEntity account = accounts.verify(username, body.current()).orElseThrow(() -> new DuplexException(
                 ErrorCode.FORBIDDEN, "The current password is not right."));
         String credentials = accounts.setPassword(account.username(), body.next());

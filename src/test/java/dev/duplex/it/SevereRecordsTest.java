@@ -27,6 +27,14 @@ class SevereRecordsTest {
             ]]
             """;
 
+    private static final String REALM = """
+            [2026-12-08T01:45:32.369+0000] [] [SEVERE] [] [javax.enterprise.system.container.web.com.sun.web.security] [tid: _ThreadID=150 _ThreadName=http-thread-pool::http-listener(15)] [timeMillis: 1796694332369] [levelValue: 1000] [[
+              web_server.excep_authenticate_realmadapter
+            java.lang.NullPointerException: Cannot invoke "String.length()" because "contextPath" is null
+            \tat com.sun.web.security.RealmAdapter.getResourceName(RealmAdapter.java:1218)
+            ]]
+            """;
+
     private static final String INFO = """
             [2026-12-07T12:33:12.948+0000] [] [INFO] [] [dev.duplex.usage] [tid: _ThreadID=121 _ThreadName=duplex-upstream-3] [timeMillis: 1796646792948] [levelValue: 800] {"id":"x"}
             """;
@@ -45,5 +53,9 @@ class SevereRecordsTest {
         assertFalse(Deployments.isContainerDroppedRequest(DUPLEX),
                 "a frame of Duplex's in it: not the container's own");
         assertFalse(Deployments.isContainerDroppedRequest(DROPPED.replace("AS-WEB-CORE-00037", "AS-WEB-CORE-00001")));
+        assertTrue(Deployments.isContainerDroppedRequest(REALM), "the realm's record of the same dropped request");
+        assertFalse(Deployments.isContainerDroppedRequest(REALM.replace("contextPath", "username")));
+        assertFalse(Deployments.isContainerDroppedRequest(REALM.replace("RealmAdapter.java:1218)",
+                "RealmAdapter.java:1218)\n\tat dev.duplex.account.DuplexAuthentication.validateRequest(x)")));
     }
 }
