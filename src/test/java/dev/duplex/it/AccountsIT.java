@@ -407,6 +407,8 @@ class AccountsIT {
                     browser.findElement(By.cssSelector("li.turn.assistant .content")).getText());
             assertEquals("", ((org.openqa.selenium.JavascriptExecutor) browser)
                     .executeScript("return document.cookie"), "the session cookie is not readable by scripts");
+            await().until(() -> browser.findElements(By.cssSelector("#conversations li .open")).stream()
+                    .anyMatch(open -> open.getText().equals("from the browser"))); // the page's last read is done
 
             browser.findElement(By.id("sign-out")).click();
             org.awaitility.Awaitility.await().until(() -> browser.getCurrentUrl().endsWith("/login.html"));
