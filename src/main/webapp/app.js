@@ -4,11 +4,10 @@ import { t, translatePage } from './i18n.js';
 import { ReconnectingSocket } from './connection.js';
 import { Sidebar } from './conversations.js';
 import { renderMarkdown, copyText } from './markdown.js';
-import { button } from './dom.js';
+import { $, button } from './dom.js';
 import { setUpPasswordDialog } from './password.js';
 import { showBudgets } from './budgets.js';
 
-const $ = id => document.getElementById(id);
 const transcript = $('transcript');
 const scroller = document.querySelector('main');
 const input = $('input');

@@ -2,8 +2,7 @@
 // The server signs out the user's other browsers; this one stays signed in (its chat connection is closed and
 // reconnects by itself).
 import { t } from './i18n.js';
-
-const $ = id => document.getElementById(id);
+import { $ } from './dom.js';
 
 /** Wires the dialog to its button, which is shown once the page knows the user signs in with a password here. */
 export function setUpPasswordDialog() {
@@ -40,7 +39,7 @@ export function setUpPasswordDialog() {
             } else if (response.status === 400) {
                 show(t.passwordLength, true);
             } else if (response.status === 429) {
-                show(t.tooManyTries(response.headers.get('Retry-After')), true);
+                show(t.signInWait(response.headers.get('Retry-After')), true);
             } else {
                 show(t.notChanged, true);
             }
