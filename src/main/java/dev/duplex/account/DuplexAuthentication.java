@@ -119,7 +119,7 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
             Long waitMs = username == null ? null : signInWait(username);
             if (waitMs != null) {
                 return redirect(response, request.getContextPath() + "/login.html?wait="
-                        + Math.max(1, (waitMs + 999) / 1000));
+                        + DuplexException.seconds(waitMs));
             }
             if (username != null && password != null) {
                 CredentialValidationResult result = identityStores.validate(
@@ -187,7 +187,7 @@ public class DuplexAuthentication implements HttpAuthenticationMechanism {
 
     private static AuthenticationStatus tooManySignIns(HttpServletRequest request, HttpServletResponse response,
                                                        long waitMs) {
-        response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+        response.setHeader("Retry-After", Long.toString(DuplexException.seconds(waitMs)));
         return problem(request, response, 429, "rate_limited", "Too Many Requests",
                 "Too many sign-in attempts for this name.", ",\"retry_after_ms\":" + waitMs);
     }

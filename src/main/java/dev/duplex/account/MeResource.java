@@ -80,7 +80,7 @@ public class MeResource {
             rate.take("sign-in:" + username, signInsPerMinute);
         } catch (DuplexException limited) { // its words are a chat message's
             throw new DuplexException(ErrorCode.RATE_LIMITED, "Too many password attempts for this name; try again in "
-                    + Math.max(1, (limited.retryAfterMs() + 999) / 1000) + " s.", null, limited.retryAfterMs(), null);
+                    + DuplexException.seconds(limited.retryAfterMs()) + " s.", null, limited.retryAfterMs(), null);
         }
         UserEntity account = accounts.verify(username, body.current()).orElseThrow(() -> new DuplexException(
                 ErrorCode.FORBIDDEN, "The current password is not right."));

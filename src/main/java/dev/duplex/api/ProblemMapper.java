@@ -30,6 +30,6 @@ public class ProblemMapper implements ExceptionMapper<DuplexException> {
         Response response = Problem.response(status, e.code().wireName(),
                 Response.Status.fromStatusCode(status).getReasonPhrase(), e.getMessage());
         return e.retryAfterMs() == null ? response : Response.fromResponse(response)
-                .header("Retry-After", Math.max(1, (e.retryAfterMs() + 999) / 1000)).build();
+                .header("Retry-After", DuplexException.seconds(e.retryAfterMs())).build();
     }
 }

@@ -306,7 +306,7 @@ public class ChatEndpoint {
         LiveGeneration generation = generations.find(owner, id);
         if (generation == null) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
-                    "Generation " + Excerpt.of(id, 80) + " is not running and no longer kept for resuming; its"
+                    "Generation " + Excerpt.ofInput(id) + " is not running and no longer kept for resuming; its"
                             + " answer, if it was stored, follows.")));
             storedAnswer(id);
             return;
@@ -376,7 +376,7 @@ public class ChatEndpoint {
         LiveGeneration generation = generations.find(owner, id);
         if (generation == null) {
             sender.send(ServerFrame.Error.of(new DuplexException(ErrorCode.GENERATION_NOT_FOUND,
-                    "Generation " + Excerpt.of(id, 80) + " is not running.")));
+                    "Generation " + Excerpt.ofInput(id) + " is not running.")));
             return;
         }
         generation.cancel();

@@ -68,7 +68,7 @@ public class ClientFrameDecoder {
             case "resume" -> resume(frame);
             case "ping" -> new ClientFrame.Ping();
             default -> throw new DuplexException(ErrorCode.UNKNOWN_TYPE,
-                    "Unknown frame type \"" + abbreviate(type)
+                    "Unknown frame type \"" + Excerpt.ofInput(type)
                             + "\"; expected message, regenerate, resume, cancel or ping.");
         };
     }
@@ -175,10 +175,6 @@ public class ClientFrameDecoder {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return abbreviate(String.valueOf(root.getMessage()));
-    }
-
-    private static String abbreviate(String text) {
-        return Excerpt.of(text, 80);
+        return Excerpt.ofInput(String.valueOf(root.getMessage()));
     }
 }

@@ -303,7 +303,7 @@ public class ConversationStore {
 
     /** One that does not exist and one of another owner get the same answer: no owner learns of another's. */
     private static DuplexException notFound(String id) {
-        return new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + Excerpt.of(id, 80) + ".");
+        return new DuplexException(ErrorCode.CONVERSATION_NOT_FOUND, "No conversation " + Excerpt.ofInput(id) + ".");
     }
 
     private static List<MessageEntity> current(EntityManager em, String conversationId) {
@@ -336,7 +336,7 @@ public class ConversationStore {
             }
         }
         throw new DuplexException(ErrorCode.MESSAGE_NOT_FOUND,
-                "No user message " + Excerpt.of(messageId, 80) + " in this conversation to edit.");
+                "No user message " + Excerpt.ofInput(messageId) + " in this conversation to edit.");
     }
 
     /** What the model is to see: the system prompt, then every current message with text. */

@@ -71,4 +71,9 @@ public class DuplexException extends RuntimeException {
     public Long retryAfterMs() {
         return retryAfterMs;
     }
+
+    /** A wait as whole seconds, rounded up and at least 1: what {@code Retry-After} and messages say. */
+    public static long seconds(long waitMs) {
+        return Math.max(1, (waitMs + 999) / 1000);
+    }
 }

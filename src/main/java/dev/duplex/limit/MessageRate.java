@@ -53,7 +53,7 @@ public class MessageRate {
         if (waitNanos > 0) {
             long waitMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
             throw new DuplexException(ErrorCode.RATE_LIMITED, "Too many messages: at most " + perMinute
-                    + " a minute. Try again in " + (waitMs + 999) / 1000 + " s.", null, waitMs, null);
+                    + " a minute. Try again in " + DuplexException.seconds(waitMs) + " s.", null, waitMs, null);
         }
     }
 

@@ -20,7 +20,7 @@ public record Catalogue(Map<String, Provider> providers, Map<String, ModelEntry>
         if (model == null) {
             throw new DuplexException(ErrorCode.UNKNOWN_MODEL, models.isEmpty()
                     ? "No model is configured on this server."
-                    : "Unknown model \"" + Excerpt.of(wanted, 80)
+                    : "Unknown model \"" + Excerpt.ofInput(wanted)
                             + "\"; available: " + String.join(", ", models.keySet()));
         }
         return model;

@@ -12,6 +12,14 @@ public final class Excerpt {
     private Excerpt() {
     }
 
+    /** What an error message quotes of a client's own input (an id, a model's name, a type): 80 characters. */
+    public static final int INPUT_CHARS = 80;
+
+    /** {@code text}, a client's input, as an error message quotes it: {@link #of} at {@link #INPUT_CHARS}. */
+    public static String ofInput(String text) {
+        return of(text, INPUT_CHARS);
+    }
+
     /** {@code text} itself when it has at most {@code maxChars} characters, else at most that many and "…". */
     public static String of(String text, int maxChars) {
         return text.length() <= maxChars ? text : prefix(text, maxChars) + ELLIPSIS;
